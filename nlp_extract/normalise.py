@@ -1,0 +1,162 @@
+"""Normalisation: raw decoded text -> analysis text, with an offset map back to raw.
+
+Every later stage reads the *analysis text* (simplified script, noise removed, widths
+unified) but reports offsets into the *raw* text.  Each clean-up step is a rule that
+proposes edits (replace ``raw[a:b]`` by some string); edits are applied in one pass and
+the map records, for every analysis character, the raw range it came from.  Steps
+compose, so adding a clean-up never risks the invariant ``raw[start:end] == text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+Edit = tuple[int, int, str]
+"""Replace ``text[start:end]`` by the string."""
+
+Rule = Callable[[str], Iterable[Edit]]
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """For analysis char ``i``: it came from ``raw[starts[i]:ends[i]]``."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    raw_length: int
+
+    @classmethod
+    def identity(cls, n: int) -> OffsetMap:
+        return cls(tuple(range(n)), tuple(range(1, n + 1)), n)
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Map an analysis range ``[start, end)`` to the raw range that covers it."""
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else self.raw_length
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def then(self, inner: OffsetMap) -> OffsetMap:
+        """Compose: ``inner`` maps a later text onto the text this map's analysis side is."""
+        return OffsetMap(
+            tuple(self.starts[i] for i in inner.starts),
+            tuple(self.ends[i - 1] for i in inner.ends),
+            self.raw_length,
+        )
+
+
+@dataclass(frozen=True)
+class Normalised:
+    raw: str
+    text: str
+    offsets: OffsetMap
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets.to_raw(start, end)
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, OffsetMap]:
+    """Apply non-overlapping edits; overlapping later edits are skipped (first one wins)."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for a, b, rep in sorted(edits, key=lambda e: (e[0], e[1])):
+        if a < pos:
+            continue
+        out.append(text[pos:a])
+        starts.extend(range(pos, a))
+        ends.extend(range(pos + 1, a + 1))
+        out.append(rep)
+        if len(rep) == b - a:  # same length: char to char
+            starts.extend(range(a, b))
+            ends.extend(range(a + 1, b + 1))
+        else:  # every replacement char points at the whole replaced range
+            starts.extend([a] * len(rep))
+            ends.extend([max(b, a + 1)] * len(rep))
+        pos = b
+    out.append(text[pos:])
+    starts.extend(range(pos, len(text)))
+    ends.extend(range(pos + 1, len(text) + 1))
+    return "".join(out), OffsetMap(tuple(starts), tuple(ends), len(text))
+
+
+# --- rules -------------------------------------------------------------------------
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ"
+_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])[(（](?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}[)）]")
+
+
+def pinyin_annotations(text: str) -> Iterable[Edit]:
+    """``區(qū)`` -> ``區``: romanisation pasted after a character by some CMS exports."""
+    return ((m.start(), m.end(), "") for m in _PINYIN.finditer(text))
+
+
+_QMARK_NOISE = re.compile(r"(?<=[ \t])\?+|\?+(?=[ \t])|^\?+|\?+$", re.M)
+
+
+def question_mark_noise(text: str) -> Iterable[Edit]:
+    """``? ? 2017年``: ``?`` that stands for a lost space: next to a blank or at a line edge."""
+    return ((m.start(), m.end(), " " * (m.end() - m.start())) for m in _QMARK_NOISE.finditer(text))
+
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]|\r(?=\n)")
+_SPACES = re.compile(r"[\u00a0\u2002-\u200a\u3000\u202f]")
+_LONE_CR = re.compile(r"\r")
+
+
+def invisible_and_spaces(text: str) -> Iterable[Edit]:
+    """Zero-width marks and CR of CRLF vanish; exotic spaces become ``' '``; lone CR is a newline."""
+    yield from ((m.start(), m.end(), "") for m in _INVISIBLE.finditer(text))
+    yield from ((m.start(), m.end(), " ") for m in _SPACES.finditer(text))
+    yield from ((m.start(), m.end(), "\n") for m in _LONE_CR.finditer(text) if not text.startswith("\n", m.end()))
+
+
+_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # digits
+_WIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})  # A-Z
+_WIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # a-z
+_WIDTH.update({"(": "（", ")": "）", "％": "%", "．": ".", "｜": "|", "／": "/", "～": "~"})
+_WIDTH_RE = re.compile("|".join(re.escape(k) for k in _WIDTH))
+
+
+def widths(text: str) -> Iterable[Edit]:
+    """Full-width digits and letters -> ASCII; parentheses -> full-width (one form for markers)."""
+    return ((m.start(), m.end(), _WIDTH[m.group()]) for m in _WIDTH_RE.finditer(text))
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> tuple[str, OffsetMap]:
+    """OpenCC ``t2s`` line by line; a line whose length would change is converted char by char.
+
+    ``t2s`` maps phrases of equal length, so the map stays the identity on real text; the
+    per-character fallback keeps it exact even if a future dictionary did otherwise.
+    """
+    conv = _t2s()
+    out: list[str] = []
+    for line in text.splitlines(keepends=True):
+        s = conv.convert(line)
+        if len(s) != len(line):
+            s = "".join(c if len(t := conv.convert(c)) != 1 else t for c in line)
+        out.append(s)
+    return "".join(out), OffsetMap.identity(len(text))
+
+
+DEFAULT_RULES: tuple[Rule, ...] = (invisible_and_spaces, pinyin_annotations, question_mark_noise, widths)
+
+
+def normalise(raw: str, rules: Sequence[Rule] = DEFAULT_RULES) -> Normalised:
+    """Raw decoded text -> simplified, cleaned analysis text and its offset map."""
+    text, offsets = simplified(raw)
+    for rule in rules:
+        text, step = apply_edits(text, list(rule(text)))
+        offsets = offsets.then(step)
+    return Normalised(raw=raw, text=text, offsets=offsets)

@@ -1,0 +1,119 @@
+"""Output schema as data classes: what a user of ``predict`` gets back.
+
+The JSON form is documented in ``nlp_extract/output.schema.json``; ``Result.to_dict``
+produces exactly that shape.  Every offset is a Python ``str`` index into the raw
+decoded text of the report (``Source.text``), end exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = "1"
+
+Label = Literal["measure", "shortcoming", "plan"]
+LABELS: tuple[Label, ...] = ("measure", "shortcoming", "plan")
+Template = Literal["pre2019", "2019", "2021"]
+Severity = Literal["info", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the text came from; ``text`` is what every offset indexes."""
+
+    path: str | None
+    encoding: str
+    sha256: str
+    format: str = "txt"
+    text: str = field(default="", repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "encoding": self.encoding,
+            "sha256": self.sha256,
+            "format": self.format,
+            "offsets": "python str indices into the decoded text",
+        }
+
+
+@dataclass(frozen=True)
+class Meta:
+    organization: str | None = None
+    year: int | None = None
+    published: str | None = None
+    template: Template | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the stretch of text it governs (up to the next heading of its level or above)."""
+
+    id: str
+    parent: str | None
+    level: int
+    title: str
+    heading_start: int
+    heading_end: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Span:
+    id: str
+    label: Label
+    start: int
+    end: int
+    text: str
+    section: str | None
+    heading_path: list[str]
+    score: float
+
+
+@dataclass(frozen=True)
+class Statistic:
+    key: str
+    value: float | int
+    unit: str | None
+    approx: bool
+    source: Literal["table", "text"]
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    severity: Severity
+    message: str
+    keys: list[str] = field(default_factory=list)
+    offsets: list[list[int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Result:
+    source: Source
+    meta: Meta
+    sections: list[Section]
+    spans: list[Span]
+    stats: list[Statistic]
+    checks: list[Check]
+
+    @property
+    def text(self) -> str:
+        """The raw decoded text every offset points into."""
+        return self.source.text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "source": self.source.to_dict(),
+            "meta": asdict(self.meta),
+            "sections": [asdict(s) for s in self.sections],
+            "spans": [asdict(s) for s in self.spans],
+            "stats": [asdict(s) for s in self.stats],
+            "checks": [asdict(c) for c in self.checks],
+        }

@@ -1,0 +1,77 @@
+"""Sentence units in the annotation guide's sense, as a reusable component.
+
+A unit ends after ``。！？`` (with any closing quotes/brackets) and never crosses a line
+break.  Units are also cut after ``；`` and ``：`` (not between digits, as in ``10:00``):
+the guide splits there only where the label changes, so the classifier labels these
+finer clauses and ``merge_units`` joins neighbours of one sentence that share a label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+_HARD_END = "。！？!?"
+_SOFT_END = "；;：:"
+_CLOSERS = "”’」』）)》】\"'"
+_BOUNDARY = re.compile(rf"[{_HARD_END}]+[{re.escape(_CLOSERS)}]*|[；;][{re.escape(_CLOSERS)}]*|(?<!\d)[：:](?!\d)")
+_CONTENT = re.compile(r"[\w\u4e00-\u9fff]")
+_TRIM = " \t\u3000"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A clause of the analysis text; ``sentence`` numbers the full sentence it belongs to."""
+
+    start: int
+    end: int
+    text: str
+    sentence: int
+    hard_end: bool
+
+
+def split_line(text: str, offset: int = 0, sentence: int = 0) -> list[Unit]:
+    """Units of one line; offsets are shifted by ``offset``; sentence ids start at ``sentence``."""
+    units: list[Unit] = []
+    pos = 0
+    for m in _BOUNDARY.finditer(text):
+        units.extend(_unit(text, pos, m.end(), offset, sentence, m.group()[0] in _HARD_END))
+        if units and units[-1].hard_end:
+            sentence = units[-1].sentence + 1
+        pos = m.end()
+    units.extend(_unit(text, pos, len(text), offset, sentence, True))
+    return units
+
+
+def _unit(text: str, a: int, b: int, offset: int, sentence: int, hard: bool) -> list[Unit]:
+    piece = text[a:b]
+    lead = len(piece) - len(piece.lstrip(_TRIM))
+    body = piece.strip(_TRIM)
+    if not _CONTENT.search(body):
+        return []
+    start = offset + a + lead
+    return [Unit(start, start + len(body), body, sentence, hard)]
+
+
+def segment(text: str, spans: Iterable[tuple[int, int]]) -> list[Unit]:
+    """Units of the given line ranges of ``text`` (sentence ids unique across the text)."""
+    units: list[Unit] = []
+    for start, end in spans:
+        first = units[-1].sentence + 1 if units else 0
+        units.extend(split_line(text[start:end], start, first))
+    return units
+
+
+def merge_units(units: Sequence[Unit], labels: Sequence[str | None], text: str) -> list[tuple[Unit, str | None, list[int]]]:
+    """Join consecutive units of one sentence that carry the same label (the guide's span unit)."""
+    merged: list[tuple[Unit, str | None, list[int]]] = []
+    for i, (u, label) in enumerate(zip(units, labels, strict=True)):
+        if merged:
+            prev, prev_label, members = merged[-1]
+            if prev.sentence == u.sentence and prev_label == label and not prev.hard_end:
+                joined = Unit(prev.start, u.end, text[prev.start : u.end], u.sentence, u.hard_end)
+                merged[-1] = (joined, label, [*members, i])
+                continue
+        merged.append((u, label, [i]))
+    return merged

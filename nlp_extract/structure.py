@@ -1,0 +1,231 @@
+"""Structure: lines of the analysis text as headings, table rows, page chrome or paragraphs.
+
+Headings follow the annotation guide: a standalone line that starts with an enumerator
+(``一、`` ``（一）`` ``1、`` ``1.`` ``（1）`` ``①`` …) and holds only a title.  Levels come
+from the report's own outline: a heading continues the numbering of an open level
+(``（二）`` after ``（一）``), or opens a deeper one when its numbering starts again.
+Table regions are recognised first so that table rows (``一、主动公开情况`` in a 统计表)
+are never taken for headings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+LineKind = Literal["blank", "heading", "table", "chrome", "title", "paragraph"]
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CN = "[一二三四五六七八九十]{1,3}"
+
+# (style name, family, regex for the enumerator); family groups styles that number one level
+_MARKERS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("part", "part", re.compile(rf"第({_CN})(?:部分|章|节)[、，,：:\s]*")),
+    ("cn_dun", "dun", re.compile(rf"({_CN})[、，,．.]\s*")),
+    ("cn_paren", "paren", re.compile(rf"（\s*({_CN})\s*）[、，,．.]?\s*")),
+    ("num_paren", "paren", re.compile(r"（\s*(\d{1,2})\s*）[、，,．.]?\s*")),
+    ("num_dun", "dun", re.compile(r"(\d{1,2})\s*[、，,]\s*")),
+    ("num_dot", "dot", re.compile(r"(\d{1,2})[.．](?!\d)\s*")),
+    ("circled", "circle", re.compile(f"([{_CIRCLED}])\\s*")),
+)
+
+# The six sections of the 2019/2021 templates: headings even where tables surround them.
+_TEMPLATE_SECTIONS = re.compile(
+    r"^[一二三四五六]、\s*(总体情况|主动公开政府信息情况|收到和处理政府信息公开申请情况|"
+    r"政府信息公开行政复议、?行政诉讼情况|存在的主要问题及改进情况|其他需要报告的事项)"
+)
+_CHROME = re.compile(
+    r"^(日期|来源|发布时间|发布日期|发布机构|分享|字号|字体|【字体|打印|关闭|浏览次数|当前位置|索引号|"
+    r"信息来源|点击数|访问量|作者|责任编辑|扫一扫|主题分类|文号|成文日期|附件[:：]?$)"
+)
+_CELL = re.compile(r"^(?:[-+]?\d[\d,.]*\s*(?:%|万元|元|件|条|个|人次|人|次|篇)?|[/—\-－–]+|无|条|件|个|人次|人|次|篇|万元|元|项)$")
+_TABLE_HINT = re.compile(r"统计表|统\s*计\s*指\s*标|信息内容|第二十条第|申请人情况|本年新收|本年制发件数|本年新制作数量")
+_SENTENCE_END = re.compile(r"[。！？!?]")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the analysis text; ``start``/``end`` exclude the newline and outer blanks."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    kind: LineKind = "paragraph"
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Marker:
+    style: str
+    family: str
+    number: int
+    length: int
+
+
+def split_lines(text: str) -> list[Line]:
+    """Lines with their whitespace (and leading/trailing blanks) trimmed, offsets kept."""
+    lines = []
+    pos = 0
+    for i, chunk in enumerate(text.split("\n")):
+        stripped = chunk.strip()
+        lead = len(chunk) - len(chunk.lstrip())
+        start = pos + lead
+        lines.append(Line(i, start, start + len(stripped), stripped, "paragraph" if stripped else "blank"))
+        pos += len(chunk) + 1
+    return lines
+
+
+def numeral_value(s: str) -> int:
+    """Value of an enumerator: ``12``, ``十二``, ``③``."""
+    if s.isdigit():
+        return int(s)
+    if s in _CIRCLED:
+        return _CIRCLED.index(s) + 1
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS.get(s, 0)
+
+
+def match_marker(text: str) -> Marker | None:
+    for style, family, pattern in _MARKERS:
+        if m := pattern.match(text):
+            return Marker(style, family, numeral_value(m.group(1)), m.end())
+    return None
+
+
+def is_heading_text(text: str) -> bool:
+    """An enumerated title line: the title only, at most one final ``。``, no sentence body."""
+    marker = match_marker(text)
+    if marker is None:
+        return False
+    title = text[marker.length :].strip()
+    if not title or len(title) > 45:
+        return False
+    body = title[:-1] if title[-1] in "。.;；" else title
+    if _SENTENCE_END.search(body) or "；" in body:
+        return False
+    return not title[-1] in "，,、：:" or title[-1] in "：:" and len(title) < 20
+
+
+def _is_cell(line: Line) -> bool:
+    text = line.text
+    return bool("|" in text or "\t" in text or _CELL.match(text) or re.fullmatch(r"[|｜\s]+", text))
+
+
+def find_table_lines(lines: Sequence[Line], raw_lines: Sequence[str], reach: int = 6) -> set[int]:
+    """Indices of lines inside statistics tables.
+
+    A line is a cell when it is a pipe/tab row, a bare number, unit or empty-cell marker,
+    or is tab-indented in the source.  Short, sentence-free lines that sit between cells
+    (row labels, column headers) belong to the table too; a caption (``统计表``) or a table
+    header opens a region.  Narrative lines (long, with sentence punctuation) close it.
+    """
+    nonblank = [ln for ln in lines if ln.kind != "blank"]
+    cell = [_is_cell(ln) or raw_lines[ln.index].startswith("\t") for ln in nonblank]
+    hint = [bool(_TABLE_HINT.search(ln.text)) and len(ln.text) < 40 for ln in nonblank]
+    prose = [len(ln.text) > 60 and bool(_SENTENCE_END.search(ln.text[-3:])) for ln in nonblank]
+
+    def near(k: int, step: int, flags: Sequence[bool]) -> bool:
+        """A flagged line within ``reach`` lines in direction ``step``, with no narrative between."""
+        for j in range(k + step, k + step * (reach + 1), step):
+            if not 0 <= j < len(nonblank) or prose[j]:
+                return False
+            if flags[j]:
+                return True
+        return False
+
+    inside: set[int] = set()
+    for k, ln in enumerate(nonblank):
+        if prose[k] or _TEMPLATE_SECTIONS.match(ln.text):
+            continue
+        opened = hint[k] or near(k, -1, hint)
+        if cell[k] and ("|" in ln.text or opened or near(k, -1, cell) or near(k, 1, cell)):
+            inside.add(ln.index)
+        elif (opened or near(k, -1, cell)) and near(k, 1, cell) and len(ln.text) <= 80:
+            inside.add(ln.index)
+    return inside
+
+
+@dataclass
+class _Open:
+    style: str
+    family: str
+    number: int
+    level: int
+
+
+def outline_levels(markers: Sequence[Marker]) -> list[int]:
+    """Levels for a sequence of heading markers, read off the numbering of the outline.
+
+    A heading continues an open level when its number follows that level's last number
+    (same style first, then same family, shallowest first); number 1 of a style not open
+    starts a deeper level; a style already open closes the levels below it.
+    """
+    stack: list[_Open] = []
+    levels = []
+    for m in markers:
+        target = _continued(stack, m)
+        if target is None and m.number != 1:
+            target = next((i for i, o in enumerate(stack) if o.style == m.style), None)
+            if target is None:
+                target = next((i for i, o in enumerate(stack) if o.family == m.family), None)
+        if target is None:
+            stack.append(_Open(m.style, m.family, m.number, len(stack) + 1))
+        else:
+            del stack[target + 1 :]
+            stack[target] = _Open(m.style, m.family, m.number, target + 1)
+        levels.append(len(stack))
+    return levels
+
+
+def _continued(stack: Sequence[_Open], m: Marker) -> int | None:
+    same_style = [i for i, o in enumerate(stack) if o.style == m.style and o.number == m.number - 1]
+    if same_style:
+        return same_style[-1]
+    same_family = [i for i, o in enumerate(stack) if o.family == m.family and o.number == m.number - 1]
+    return same_family[0] if same_family else None
+
+
+def _is_title(text: str) -> bool:
+    return len(text) < 60 and bool(re.search(r"报告|年报|工作情况$|^关于", text)) and not _SENTENCE_END.search(text)
+
+
+def analyse(text: str) -> list[Line]:
+    """Classify every line of the analysis text; headings carry their outline level."""
+    lines = split_lines(text)
+    raw_lines = text.split("\n")
+    table = find_table_lines(lines, raw_lines)
+    kinds: list[LineKind] = []
+    body_started = False
+    for ln in lines:
+        kind: LineKind
+        if ln.kind == "blank":
+            kind = "blank"
+        elif ln.index in table:
+            kind = "table"
+        elif _CHROME.match(ln.text):
+            kind = "chrome"
+        elif is_heading_text(ln.text):
+            kind = "heading"
+        elif not body_started and _is_title(ln.text):
+            kind = "title"
+        else:
+            kind = "paragraph"
+        body_started = body_started or kind in ("heading", "paragraph") and len(ln.text) > 40 or kind == "heading"
+        kinds.append(kind)
+    heading_idx = [i for i, k in enumerate(kinds) if k == "heading"]
+    markers = [match_marker(lines[i].text) for i in heading_idx]
+    levels = outline_levels([m for m in markers if m is not None])
+    level_of = dict(zip(heading_idx, levels, strict=True))
+    return [
+        Line(ln.index, ln.start, ln.end, ln.text, kinds[i], level_of.get(i, 0)) for i, ln in enumerate(lines)
+    ]
+
+
+def iter_kind(lines: Sequence[Line], kind: LineKind) -> Iterator[Line]:
+    return (ln for ln in lines if ln.kind == kind)
