@@ -30,8 +30,12 @@ Prediction = tuple[Label | None, float]
 
 # Section titles: the strongest cue (guide: "Headings are the strongest cue, not the rule").
 _HEAD_SHORTCOMING = re.compile(r"不足|问题|差距|困难|短板")
-_HEAD_PLAN = re.compile(r"改进|下一步|下步|计划|打算|安排|思路|重点工作$|工作要点|努力方向|展望|今后|明年|\d{4}年.*重点工作")
-_HEAD_MEASURE = re.compile(r"工作情况|主要工作|主要做法|措施|成效|总体情况|概述|开展情况|落实情况|建设|公开情况|推进|加强|强化|完善")
+_HEAD_PLAN = re.compile(
+    r"改进|下一步|下步|计划|打算|安排|思路|重点工作$|工作要点|努力方向|展望|今后|明年|\d{4}年.*重点工作"
+)
+_HEAD_MEASURE = re.compile(
+    r"工作情况|主要工作|主要做法|措施|成效|总体情况|概述|开展情况|落实情况|建设|公开情况|推进|加强|强化|完善"
+)
 
 _SHORTCOMING = re.compile(
     r"不足|存在.{0,8}问题|差距|有待|不够|薄弱|欠缺|不高|不强|不到位|不平衡|不充分|不及时|不规范|不全面|不够深入|单一|滞后|"
@@ -69,19 +73,29 @@ class RuleLabeller:
     def predict(self, units: Sequence[UnitContext]) -> list[Prediction]:
         return [self._one(u) for u in units]
 
+    @staticmethod
+    def _heading_cues(u: UnitContext) -> list[tuple[Label, float]]:
+        """Cues of the innermost heading that has any; an outer heading speaks only when inner ones are silent."""
+        for title in reversed(u.heading_path):
+            cues: list[tuple[Label, float]] = []
+            if _HEAD_PLAN.search(title) or (u.year and f"{u.year + 1}年" in title):
+                cues.append(("plan", 0.6))
+            if _HEAD_SHORTCOMING.search(title) and not cues:
+                cues.append(("shortcoming", 0.6))
+            if cues:
+                return cues
+            if _HEAD_MEASURE.search(title):
+                return [("measure", 0.4)]
+        return []
+
     def _one(self, u: UnitContext) -> Prediction:
         text = u.text
         if _NONE.search(text) or len(text) < 4:
             return None, 0.9
         counts = bool(_COUNTS.search(text)) and not _ACTION_NUMBER.search(text)
         scores = dict.fromkeys(LABELS, 0.0)
-        heads = " ".join(u.heading_path[-2:])
-        if _HEAD_SHORTCOMING.search(heads):
-            scores["shortcoming"] += 0.6
-        if _HEAD_PLAN.search(heads) or (u.year and re.search(f"{u.year + 1}年", heads)):
-            scores["plan"] += 0.6
-        if _HEAD_MEASURE.search(heads) and not scores["plan"] and not scores["shortcoming"]:
-            scores["measure"] += 0.4
+        for label, weight in self._heading_cues(u):
+            scores[label] += weight
         scores["shortcoming"] += 0.8 * bool(_SHORTCOMING.search(text))
         scores["plan"] += 0.7 * bool(_PLAN.search(text))
         if u.year and re.search(f"{u.year + 1}年", text):

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from . import train
 from .errors import InputError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output")
     p.set_defaults(handler=cmd_schema)
 
+    train.register(sub)
     return parser
 
 
@@ -89,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nlp-extract: interrupted", file=sys.stderr)
         return 130
-    except Exception as e:  # noqa: BLE001 - the promise is one line, never a traceback
+    except Exception as e:
         if args.debug:
             raise
         print(f"nlp-extract: internal error: {type(e).__name__}: {e} (rerun with --debug)", file=sys.stderr)

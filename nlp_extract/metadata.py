@@ -9,14 +9,19 @@ from collections.abc import Sequence
 from .schema import Meta, Template
 from .structure import Line
 
-_ORG_SUFFIX = r"(?:人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会|管理局|局|厅|委|办|中心|街道办事处|街道|镇|乡|管委会|公司|院|署|会|所|队|分局|支队|大队|园区)"
+_ORG_SUFFIX = (
+    r"(?:人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会|管理局|局|厅|委|办|中心|街道办事处|街道|镇|乡|"
+    r"管委会|公司|院|署|会|所|队|分局|支队|大队|园区)"
+)
 _ORG_IN_TITLE = re.compile(rf"^(.{{2,40}}?{_ORG_SUFFIX})(?:关于)?(?:\d{{4}}|[二〇零一二三四五六七八九]{{4}})年")
 _ORG_LINE = re.compile(rf"^[\u4e00-\u9fff（）]{{2,30}}{_ORG_SUFFIX}$")
 _ORG_IN_TEXT = re.compile(rf"由(.{{2,30}}?{_ORG_SUFFIX})(?:编制|发布|制作)")
 _SOURCE = re.compile(rf"(?:来源|发布机构|信息来源)[:：]\s*(\S{{2,30}}?{_ORG_SUFFIX})(?=\s|$)")
 _YEAR_TITLE = re.compile(r"(20\d{2}|19\d{2})\s*年度?.{0,12}(?:政府信息公开|政务公开|信息公开)")
 _PERIOD = re.compile(r"(?:统计期限|统计时限|统计期间|时间范围).{0,6}?(20\d{2})年\s*1月\s*1日")
-_DATE_LABELLED = re.compile(r"(?:日期|发布时间|发布日期|成文日期|时间)[:：]\s*(20\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+_DATE_LABELLED = re.compile(
+    r"(?:日期|发布时间|发布日期|成文日期|时间)[:：]\s*(20\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})"
+)
 _DATE_LINE = re.compile(r"^(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _YEAR = re.compile(r"(20\d{2})年")
 

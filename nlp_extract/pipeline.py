@@ -106,7 +106,7 @@ def link(doc: Doc) -> Doc:
     doc.sections = build_sections(doc.lines, doc.raw_slice, len(doc.source.text))
     labels = [p[0] for p in doc.predictions]
     scores = [p[1] for p in doc.predictions]
-    spans = []
+    spans: list[Span] = []
     for unit, label, members in merge_units(doc.units, labels, doc.text):
         if label is None:
             continue
@@ -143,9 +143,7 @@ def statistics(doc: Doc) -> Doc:
     for f in found.figures:
         start, end, text = doc.raw_slice(f.start, f.end)
         doc.stats.append(Statistic(f.key, f.value, f.unit, f.approx, f.source, start, end, text))
-    doc.checks = [
-        replace(c, offsets=[list(doc.norm.to_raw(a, b)) for a, b in c.offsets]) for c in found.checks
-    ]
+    doc.checks = [replace(c, offsets=[list(doc.norm.to_raw(a, b)) for a, b in c.offsets]) for c in found.checks]
     doc.meta = replace(doc.meta, template=found.template)
     return doc
 

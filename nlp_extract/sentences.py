@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+L = TypeVar("L")
 
 _HARD_END = "。！？!?"
 _SOFT_END = "；;：:"
@@ -63,9 +66,9 @@ def segment(text: str, spans: Iterable[tuple[int, int]]) -> list[Unit]:
     return units
 
 
-def merge_units(units: Sequence[Unit], labels: Sequence[str | None], text: str) -> list[tuple[Unit, str | None, list[int]]]:
+def merge_units(units: Sequence[Unit], labels: Sequence[L], text: str) -> list[tuple[Unit, L, list[int]]]:
     """Join consecutive units of one sentence that carry the same label (the guide's span unit)."""
-    merged: list[tuple[Unit, str | None, list[int]]] = []
+    merged: list[tuple[Unit, L, list[int]]] = []
     for i, (u, label) in enumerate(zip(units, labels, strict=True)):
         if merged:
             prev, prev_label, members = merged[-1]

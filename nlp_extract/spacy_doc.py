@@ -28,6 +28,9 @@ def to_spacy(result: Result, nlp: Any | None = None) -> Any:
         if span is not None:
             spans.append(span)
     doc.spans["nlp_extract"] = spans
-    headings = [doc.char_span(s.heading_start, s.heading_end, label=f"H{s.level}", alignment_mode="expand") for s in result.sections]
+    headings = [
+        doc.char_span(s.heading_start, s.heading_end, label=f"H{s.level}", alignment_mode="expand")
+        for s in result.sections
+    ]
     doc.spans["sections"] = [h for h in headings if h is not None]
     return doc

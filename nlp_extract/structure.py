@@ -17,7 +17,20 @@ from typing import Literal
 
 LineKind = Literal["blank", "heading", "table", "chrome", "title", "paragraph"]
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CN = "[一二三四五六七八九十]{1,3}"
 
@@ -41,8 +54,12 @@ _CHROME = re.compile(
     r"^(日期|来源|发布时间|发布日期|发布机构|分享|字号|字体|【字体|打印|关闭|浏览次数|当前位置|索引号|"
     r"信息来源|点击数|访问量|作者|责任编辑|扫一扫|主题分类|文号|成文日期|附件[:：]?$)"
 )
-_CELL = re.compile(r"^(?:[-+]?\d[\d,.]*\s*(?:%|万元|元|件|条|个|人次|人|次|篇)?|[/—\-－–]+|无|条|件|个|人次|人|次|篇|万元|元|项)$")
-_TABLE_HINT = re.compile(r"统计表|统\s*计\s*指\s*标|信息内容|第二十条第|申请人情况|本年新收|本年制发件数|本年新制作数量")
+_CELL = re.compile(
+    r"^(?:[-+]?\d[\d,.]*\s*(?:%|万元|元|件|条|个|人次|人|次|篇)?|[/—\-－–]+|无|条|件|个|人次|人|次|篇|万元|元|项)$"
+)
+_TABLE_HINT = re.compile(
+    r"统计表|统\s*计\s*指\s*标|信息内容|第二十条第|申请人情况|本年新收|本年制发件数|本年新制作数量"
+)
 _SENTENCE_END = re.compile(r"[。！？!?]")
 
 
@@ -109,7 +126,7 @@ def is_heading_text(text: str) -> bool:
     body = title[:-1] if title[-1] in "。.;；" else title
     if _SENTENCE_END.search(body) or "；" in body:
         return False
-    return not title[-1] in "，,、：:" or title[-1] in "：:" and len(title) < 20
+    return title[-1] not in "，,、：:" or (title[-1] in "：:" and len(title) < 20)
 
 
 def _is_cell(line: Line) -> bool:
@@ -144,9 +161,9 @@ def find_table_lines(lines: Sequence[Line], raw_lines: Sequence[str], reach: int
         if prose[k] or _TEMPLATE_SECTIONS.match(ln.text):
             continue
         opened = hint[k] or near(k, -1, hint)
-        if cell[k] and ("|" in ln.text or opened or near(k, -1, cell) or near(k, 1, cell)):
-            inside.add(ln.index)
-        elif (opened or near(k, -1, cell)) and near(k, 1, cell) and len(ln.text) <= 80:
+        if (cell[k] and ("|" in ln.text or opened or near(k, -1, cell) or near(k, 1, cell))) or (
+            (opened or near(k, -1, cell)) and near(k, 1, cell) and len(ln.text) <= 80
+        ):
             inside.add(ln.index)
     return inside
 
@@ -216,15 +233,13 @@ def analyse(text: str) -> list[Line]:
             kind = "title"
         else:
             kind = "paragraph"
-        body_started = body_started or kind in ("heading", "paragraph") and len(ln.text) > 40 or kind == "heading"
+        body_started = body_started or (kind in ("heading", "paragraph") and len(ln.text) > 40) or kind == "heading"
         kinds.append(kind)
     heading_idx = [i for i, k in enumerate(kinds) if k == "heading"]
     markers = [match_marker(lines[i].text) for i in heading_idx]
     levels = outline_levels([m for m in markers if m is not None])
     level_of = dict(zip(heading_idx, levels, strict=True))
-    return [
-        Line(ln.index, ln.start, ln.end, ln.text, kinds[i], level_of.get(i, 0)) for i, ln in enumerate(lines)
-    ]
+    return [Line(ln.index, ln.start, ln.end, ln.text, kinds[i], level_of.get(i, 0)) for i, ln in enumerate(lines)]
 
 
 def iter_kind(lines: Sequence[Line], kind: LineKind) -> Iterator[Line]:

@@ -1,0 +1,47 @@
+"""Shared fixtures: the shipped sample reports, the gold annotations, one extractor per session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nlp_extract import Extractor
+from nlp_extract.annotations import Gold, load
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    return Extractor.load()
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict[str, Gold]:
+    return {g.id: g for g in load(ROOT / "annotations")}
+
+
+@pytest.fixture(scope="session")
+def seed_gold(gold: dict[str, Gold]) -> dict[str, Gold]:
+    """Gold of the five sample reports, keyed by file name."""
+    by_path = {Path(g.path or "").name: g for g in gold.values() if g.id.startswith("seed-")}
+    return {p.name: by_path[p.name] for p in EXAMPLES}
+
+
+@pytest.fixture(scope="session")
+def validate_output() -> Any:
+    import jsonschema
+
+    from nlp_extract.output import output_schema
+
+    validator = jsonschema.Draft202012Validator(output_schema())
+
+    def check(obj: dict[str, Any]) -> dict[str, Any]:
+        validator.validate(json.loads(json.dumps(obj)))
+        return obj
+
+    return check

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nlp_extract.evaluate import cross_validate, training_units
+from nlp_extract.model import load_labeller
+from nlp_extract.pipeline import DEFAULT_MODEL
+from nlp_extract.train import LinearLabeller
+
+
+@pytest.fixture(scope="module")
+def small(gold):
+    reports = sorted(gold.values(), key=lambda g: g.id)[:20]
+    return training_units(reports)
+
+
+def test_training_is_deterministic_and_survives_disk(small, tmp_path):
+    units, labels = small
+    a = LinearLabeller().fit(units, labels)
+    b = LinearLabeller().fit(units, labels)
+    assert a.vocab == b.vocab and np.array_equal(a.coef, b.coef)
+    a.to_disk(tmp_path / "m")
+    loaded = load_labeller(tmp_path / "m")
+    assert loaded.predict(units[:50]) == pytest.approx(a.predict(units[:50]), rel=1e-3)
+    assert not any(p.suffix in (".pkl", ".pickle", ".joblib") for p in (tmp_path / "m").iterdir())
+
+
+def test_held_out_model_beats_the_rules(gold):
+    result = cross_validate(sorted(gold.values(), key=lambda g: g.id), folds=4)
+    model, rules = result["model"]["char"]["macro_f1"], result["rules_baseline"]["char"]["macro_f1"]
+    assert model > rules
+    assert result["model"]["char"]["per_label"]["measure"]["f1"] > 0.8
+
+
+def test_shipped_model_loads(extractor):
+    assert (DEFAULT_MODEL / "config.json").is_file()
+    assert extractor.labeller is not None
