@@ -61,6 +61,18 @@ _COUNTS = re.compile(
 _ACTION_NUMBER = re.compile(r"开展|举办|组织|召开|培训|参训|编制|制定|印发|建立|设立")
 
 
+def heading_cues(path: Sequence[str], year: int | None) -> list[tuple[Label, float]]:
+    """Cues of the innermost heading that has any; an outer heading speaks only when inner ones are silent."""
+    for title in reversed(path):
+        if _HEAD_PLAN.search(title) or (year and f"{year + 1}年" in title):
+            return [("plan", 0.6)]
+        if _HEAD_SHORTCOMING.search(title):
+            return [("shortcoming", 0.6)]
+        if _HEAD_MEASURE.search(title):
+            return [("measure", 0.4)]
+    return []
+
+
 @dataclass(frozen=True)
 class RuleLabeller:
     """Cue words in the sentence, then in its heading path; the label with the best score wins."""
@@ -73,28 +85,13 @@ class RuleLabeller:
     def predict(self, units: Sequence[UnitContext]) -> list[Prediction]:
         return [self._one(u) for u in units]
 
-    @staticmethod
-    def _heading_cues(u: UnitContext) -> list[tuple[Label, float]]:
-        """Cues of the innermost heading that has any; an outer heading speaks only when inner ones are silent."""
-        for title in reversed(u.heading_path):
-            cues: list[tuple[Label, float]] = []
-            if _HEAD_PLAN.search(title) or (u.year and f"{u.year + 1}年" in title):
-                cues.append(("plan", 0.6))
-            if _HEAD_SHORTCOMING.search(title) and not cues:
-                cues.append(("shortcoming", 0.6))
-            if cues:
-                return cues
-            if _HEAD_MEASURE.search(title):
-                return [("measure", 0.4)]
-        return []
-
     def _one(self, u: UnitContext) -> Prediction:
         text = u.text
         if _NONE.search(text) or len(text) < 4:
             return None, 0.9
         counts = bool(_COUNTS.search(text)) and not _ACTION_NUMBER.search(text)
         scores = dict.fromkeys(LABELS, 0.0)
-        for label, weight in self._heading_cues(u):
+        for label, weight in heading_cues(u.heading_path, u.year):
             scores[label] += weight
         scores["shortcoming"] += 0.8 * bool(_SHORTCOMING.search(text))
         scores["plan"] += 0.7 * bool(_PLAN.search(text))

@@ -144,7 +144,7 @@ def score(labeller: Labeller, reports: Iterable[Gold], prepared: dict[str, Doc] 
     return tally
 
 
-def cross_validate(reports: Sequence[Gold], folds: int = 5, c: float = 4.0, progress: bool = False) -> dict[str, Any]:
+def cross_validate(reports: Sequence[Gold], folds: int = 5, c: float = 1.0, progress: bool = False) -> dict[str, Any]:
     """Report-grouped k-fold: the model of each fold never saw the reports it is scored on."""
     from .train import LinearLabeller
 

@@ -8,13 +8,14 @@ report; tense cues (将, 要, 下一步, next year's date); and cue words of the
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from functools import lru_cache
 from importlib import resources
 
 import jieba
 
-from .classify import UnitContext
+from .classify import UnitContext, heading_cues
 
 _TENSE = {
     "future": re.compile(r"将|下一步|下步|今后|明年|拟|计划|力争|要(?:进一步|继续|加强|切实|着力)"),
@@ -58,16 +59,24 @@ def _cues(text: str, prefix: str, out: dict[str, float], year: int | None) -> No
 
 
 def featurize(u: UnitContext) -> dict[str, float]:
-    """Sparse features of one unit (counts are squashed by the model's scaler)."""
-    f: dict[str, float] = {}
+    """Sparse features of one unit.
+
+    The sentence's own n-grams are scaled to unit length, so that a long sentence does not
+    drown the few context features (heading cues, position, neighbours) that often decide.
+    """
+    lexical: dict[str, float] = {}
     text = re.sub(r"\d+", "0", u.text)
-    _char_ngrams(text[:200], "c:", 3, f)
+    _char_ngrams(text[:200], "c:", 3, lexical)
     tokens = words(text)
     for w in tokens:
-        f[f"w:{w}"] = f.get(f"w:{w}", 0.0) + 1.0
+        lexical[f"w:{w}"] = lexical.get(f"w:{w}", 0.0) + 1.0
     for a, b in itertools.pairwise(tokens):
-        f[f"b:{a}_{b}"] = 1.0
+        lexical[f"b:{a}_{b}"] = 1.0
+    norm = math.sqrt(sum(v * v for v in lexical.values())) or 1.0
+    f = {k: v / norm for k, v in lexical.items()}
     f[f"first:{text[:2]}"] = 1.0
+    for label, _ in heading_cues(u.heading_path, u.year):
+        f[f"section:{label}"] = 1.0
     _cues(u.text, "", f, u.year)
     for depth, title in enumerate(u.heading_path[-2:]):
         weight = 1.0 if depth == len(u.heading_path[-2:]) - 1 else 0.5

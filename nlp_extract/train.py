@@ -29,7 +29,7 @@ CLASSES: tuple[str, ...] = (NONE, *LABELS)
 class LinearLabeller:
     """Logistic regression over sparse unit features; deterministic (fixed seed, sorted vocabulary)."""
 
-    c: float = 4.0
+    c: float = 1.0
     seed: int = 0
     vocab: dict[str, int] = field(default_factory=dict)
     coef: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
@@ -46,7 +46,7 @@ class LinearLabeller:
                 if j is not None:
                     rows.append(i)
                     cols.append(j)
-                    vals.append(np.log1p(value))
+                    vals.append(value)
         return csr_matrix((vals, (rows, cols)), shape=(len(units), len(self.vocab)), dtype=np.float64)
 
     def fit(self, units: Sequence[UnitContext], labels: Sequence[Label | None]) -> LinearLabeller:
@@ -144,7 +144,7 @@ def register(sub: Any) -> None:
     p.add_argument("--annotations", required=True, help="JSONL file or directory of them")
     p.add_argument("--out", required=True, help="model directory to write")
     p.add_argument("--folds", type=int, default=5, help="folds of the report-grouped cross-validation")
-    p.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength")
+    p.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(handler=cmd_train)
 
@@ -152,7 +152,7 @@ def register(sub: Any) -> None:
     p.add_argument("--annotations", required=True)
     p.add_argument("--model", help="score this model directory on the annotations (they must be held out from it)")
     p.add_argument("--folds", type=int, default=5)
-    p.add_argument("--c", type=float, default=4.0)
+    p.add_argument("--c", type=float, default=1.0)
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(handler=cmd_evaluate)
