@@ -37,7 +37,7 @@ _CN = "[一二三四五六七八九十]{1,3}"
 # (style name, family, regex for the enumerator); family groups styles that number one level
 _MARKERS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("part", "part", re.compile(rf"第({_CN})(?:部分|章|节)[、，,：:\s]*")),
-    ("cn_dun", "dun", re.compile(rf"({_CN})[、，,．.]\s*")),
+    ("cn_dun", "dun", re.compile(rf"({_CN})\s*[、，,．.]\s*")),
     ("cn_paren", "paren", re.compile(rf"（\s*({_CN})\s*）[、，,．.]?\s*")),
     ("num_paren", "paren", re.compile(r"（\s*(\d{1,2})\s*）[、，,．.]?\s*")),
     ("num_dun", "dun", re.compile(r"(\d{1,2})\s*[、，,]\s*")),
@@ -52,7 +52,8 @@ _TEMPLATE_SECTIONS = re.compile(
 )
 _CHROME = re.compile(
     r"^(日期|来源|发布时间|发布日期|发布机构|分享|字号|字体|【字体|打印|关闭|浏览次数|当前位置|索引号|"
-    r"信息来源|点击数|访问量|作者|责任编辑|扫一扫|主题分类|文号|成文日期|附件[:：]?$)"
+    r"信息来源|点击数|访问量|作者|责任编辑|扫一扫|主题分类|文号|成文日期|附件[:：]?$|"
+    r"登录|注册|首页|返回|上一篇|下一篇|打印本页|关闭窗口|收藏|【|\[)"
 )
 _CELL = re.compile(
     r"^(?:[-+]?\d[\d,.]*\s*(?:%|万元|元|件|条|个|人次|人|次|篇)?|[/—\-－–]+|无|条|件|个|人次|人|次|篇|万元|元|项)$"
@@ -61,6 +62,18 @@ _TABLE_HINT = re.compile(
     r"统计表|统\s*计\s*指\s*标|信息内容|第二十条第|申请人情况|本年新收|本年制发件数|本年新制作数量"
 )
 _SENTENCE_END = re.compile(r"[。！？!?]")
+# Row labels of the statistics tables of the national templates (docs/INDICATORS.md): a line
+# that is one of them is a table cell even when the table came with every number blank.
+_ROW_LABEL = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]?\s*)?(?:"
+    r"本年新收政府信息公开申请数量|上年结转政府信息公开申请数量|本年度办理结果|予以公开|部分公开|不予公开|"
+    r"属于国家秘密|其他法律行政法规禁止公开|危及“三安全一稳定”|保护第三方合法权益|属于三类内部事务信息|"
+    r"属于四类过程性信息|属于行政执法案卷|属于行政查询事项|无法提供|本机关不掌握相关政府信息|没有现成信息需要另行制作|"
+    r"补正后申请内容|不予处理|信访举报投诉类申请|重复申请|要求提供公开出版物|无正当理由大量反复申请|"
+    r"要求行政机关确认或重新出具已获取信息|其他处理|申请人无正当理由逾期不补正|申请人逾期未按收费通知要求缴纳费用|"
+    r"总计|结转下年度继续办理|收到申请数|申请办结数|申请答复数|主动公开政府信息数|重点领域公开政府信息数|"
+    r"行政复议数量|行政诉讼数量|举报投诉数量|规章|规范性文件|行政许可|行政处罚|行政强制|行政事业性收费)"
+)
 
 
 @dataclass(frozen=True)
@@ -115,23 +128,43 @@ def match_marker(text: str) -> Marker | None:
     return None
 
 
-def is_heading_text(text: str) -> bool:
-    """An enumerated title line: the title only, at most one final ``。``, no sentence body."""
+def is_heading_text(text: str, next_text: str = "") -> bool:
+    """An enumerated title line: the title only, no sentence body.
+
+    Run-in titles (``1、主动公开方面：2021年…``) and list items that are whole sentences
+    are paragraphs.  A title may end in one ``。`` or a ``：`` if it is short and governs
+    what follows: the next line is not another item of the same list.
+    """
     marker = match_marker(text)
     if marker is None:
         return False
     title = text[marker.length :].strip()
-    if not title or len(title) > 45:
+    compact = re.sub(r"\s", "", title)
+    if not compact or len(compact) > 45:
         return False
-    body = title[:-1] if title[-1] in "。.;；" else title
-    if _SENTENCE_END.search(body) or "；" in body:
+    body, last = title[:-1], title[-1]
+    if _SENTENCE_END.search(body) or re.search("[；;：:]", body) or last in "，,、；;":
         return False
-    return title[-1] not in "，,、：:" or (title[-1] in "：:" and len(title) < 20)
+    if last in "。.：:":
+        following = match_marker(next_text)
+        return len(compact) <= 30 and not (following is not None and following.style == marker.style)
+    return True
+
+
+def is_plain_heading(text: str, next_text: str) -> bool:
+    """An un-numbered body title (``引言``, ``概 述``): very short, no punctuation, before a paragraph."""
+    compact = re.sub(r"\s", "", text)
+    return (
+        1 < len(compact) <= 8
+        and not re.search(r"[\d，。、：；,.:;！？!?（）()《》“”|]", compact)
+        and len(next_text) > 30
+        and match_marker(next_text) is None
+    )
 
 
 def _is_cell(line: Line) -> bool:
     text = line.text
-    return bool("|" in text or "\t" in text or _CELL.match(text) or re.fullmatch(r"[|｜\s]+", text))
+    return bool("|" in text or "\t" in text or _CELL.match(text) or _ROW_LABEL.match(text) or not text.strip("|｜ "))
 
 
 def find_table_lines(lines: Sequence[Line], raw_lines: Sequence[str], reach: int = 6) -> set[int]:
@@ -186,6 +219,10 @@ def outline_levels(markers: Sequence[Marker]) -> list[int]:
     stack: list[_Open] = []
     levels = []
     for m in markers:
+        if m.style == "plain":  # an un-numbered title (引言) stands at the top and opens nothing
+            stack.clear()
+            levels.append(1)
+            continue
         target = _continued(stack, m)
         if target is None and m.number != 1:
             target = next((i for i, o in enumerate(stack) if o.style == m.style), None)
@@ -219,7 +256,8 @@ def analyse(text: str) -> list[Line]:
     table = find_table_lines(lines, raw_lines)
     kinds: list[LineKind] = []
     body_started = False
-    for ln in lines:
+    following = _next_texts(lines)
+    for ln, next_text in zip(lines, following, strict=True):
         kind: LineKind
         if ln.kind == "blank":
             kind = "blank"
@@ -227,19 +265,31 @@ def analyse(text: str) -> list[Line]:
             kind = "table"
         elif _CHROME.match(ln.text):
             kind = "chrome"
-        elif is_heading_text(ln.text):
+        elif is_heading_text(ln.text, next_text):
             kind = "heading"
         elif not body_started and _is_title(ln.text):
             kind = "title"
+        elif is_plain_heading(ln.text, next_text):
+            kind = "heading"
         else:
             kind = "paragraph"
         body_started = body_started or (kind in ("heading", "paragraph") and len(ln.text) > 40) or kind == "heading"
         kinds.append(kind)
     heading_idx = [i for i, k in enumerate(kinds) if k == "heading"]
-    markers = [match_marker(lines[i].text) for i in heading_idx]
-    levels = outline_levels([m for m in markers if m is not None])
+    markers = [match_marker(lines[i].text) or Marker("plain", "plain", 0, 0) for i in heading_idx]
+    levels = outline_levels(markers)
     level_of = dict(zip(heading_idx, levels, strict=True))
     return [Line(ln.index, ln.start, ln.end, ln.text, kinds[i], level_of.get(i, 0)) for i, ln in enumerate(lines)]
+
+
+def _next_texts(lines: Sequence[Line]) -> list[str]:
+    """For each line, the text of the next non-blank line ("" at the end)."""
+    out, nxt = [], ""
+    for ln in reversed(lines):
+        out.append(nxt)
+        if ln.text:
+            nxt = ln.text
+    return out[::-1]
 
 
 def iter_kind(lines: Sequence[Line], kind: LineKind) -> Iterator[Line]:
