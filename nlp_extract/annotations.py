@@ -8,8 +8,10 @@ the raw text, following ``docs/ANNOTATION_GUIDE.md``.
 from __future__ import annotations
 
 import itertools
+import argparse
 import json
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,15 +107,41 @@ def validate_all(reports: Iterable[Gold]) -> list[str]:
     return [p for r in reports for p in validate(r)]
 
 
-def counts(reports: Iterable[Gold]) -> Iterator[tuple[str, str, int]]:
-    """(template, label, count) rows for the annotations README."""
-    table: dict[tuple[str, str], int] = {}
+COLUMNS = ("reports", "headings", "measure", "shortcoming", "plan", "statistics")
+
+
+def counts(reports: Iterable[Gold]) -> dict[str, dict[str, int]]:
+    """Per template: reports, headings, spans per label, statistics."""
+    table: dict[str, dict[str, int]] = {}
     for r in reports:
-        tpl = str(r.meta.get("template"))
+        row = table.setdefault(str(r.meta.get("template")), dict.fromkeys(COLUMNS, 0))
+        row["reports"] += 1
+        row["headings"] += len(r.headings)
+        row["statistics"] += len(r.stats)
         for sp in r.spans:
-            table[tpl, sp["label"]] = table.get((tpl, sp["label"]), 0) + 1
-        table[tpl, "heading"] = table.get((tpl, "heading"), 0) + len(r.headings)
-        table[tpl, "statistic"] = table.get((tpl, "statistic"), 0) + len(r.stats)
-        table[tpl, "report"] = table.get((tpl, "report"), 0) + 1
-    for (tpl, label), n in sorted(table.items()):
-        yield tpl, label, n
+            row[sp["label"]] += 1
+    return dict(sorted(table.items()))
+
+
+def counts_markdown(reports: Sequence[Gold]) -> str:
+    table = counts(reports)
+    total = {c: sum(row[c] for row in table.values()) for c in COLUMNS}
+    lines = ["| template | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+    for name, row in [*table.items(), ("**all**", total)]:
+        lines.append(f"| {name} | " + " | ".join(str(row[c]) for c in COLUMNS) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    reports = load(args.annotations)
+    problems = validate_all(reports)
+    for p in problems:
+        print(p, file=sys.stderr)
+    print(counts_markdown(reports), end="")
+    return 1 if problems else 0
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("annotations", help="validate annotation files and print counts per template and label")
+    p.add_argument("annotations", help="JSONL file or directory of them")
+    p.set_defaults(handler=cmd_check)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import train
+from . import annotations, train
 from .errors import InputError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_schema)
 
     train.register(sub)
+    annotations.register(sub)
     return parser
 
 
