@@ -7,8 +7,8 @@ the raw text, following ``docs/ANNOTATION_GUIDE.md``.
 
 from __future__ import annotations
 
-import itertools
 import argparse
+import itertools
 import json
 import sys
 from collections.abc import Iterable, Sequence

@@ -12,7 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import annotations, train
+from . import annotations as annotation_files
+from . import train
 from .errors import InputError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -74,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_schema)
 
     train.register(sub)
-    annotations.register(sub)
+    annotation_files.register(sub)
     return parser
 
 
