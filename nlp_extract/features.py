@@ -8,6 +8,7 @@ report; tense cues (将, 要, 下一步, next year's date); and cue words of the
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 import re
 from functools import lru_cache
@@ -28,7 +29,8 @@ _TENSE = {
 
 @lru_cache(maxsize=1)
 def tokenizer() -> jieba.Tokenizer:
-    """One jieba tokenizer per process, with the shipped domain dictionary."""
+    """One jieba tokenizer per process, with the shipped domain dictionary (its start-up chatter silenced)."""
+    logging.getLogger("jieba").setLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     tok.initialize()
     userdict = resources.files("nlp_extract").joinpath("data/userdict.txt")
