@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import annotations as annotation_files
-from . import train
+from . import interop, train
 from .errors import InputError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train.register(sub)
     annotation_files.register(sub)
+    interop.register(sub)
     return parser
 
 
