@@ -70,6 +70,8 @@ def read_document(path: str | Path, *, max_bytes: int = 200_000_000) -> Document
         return Document(_guard(name, "converted .doc", lambda: _read_docx(docx_bytes, name, max_bytes)), "utf-8", "doc")
     if kind == "image":
         raise InputError(f"{name} is an image, not a text document; it needs OCR")
+    if kind == "mht":
+        raise InputError(f"{name} is a web archive (.mht); open it in a browser and save it as .html")
     if kind == "html":
         text, encoding = _guard(name, "HTML", lambda: _read_html(data, name))
         return Document(text, encoding, "html")
@@ -128,7 +130,7 @@ _HTML_TAGS = (b"<html", b"<head", b"<body", b"<meta", b"<title", b"<div", b"<p>"
 
 
 def _sniff(suffix: str, data: bytes) -> str:
-    """``pdf``, ``zip``, ``ole``, ``rtf``, ``image``, ``html`` or ``txt``: content first, suffix second."""
+    """``pdf``, ``zip``, ``ole``, ``rtf``, ``image``, ``mht``, ``html`` or ``txt``: content first, suffix second."""
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -139,6 +141,8 @@ def _sniff(suffix: str, data: bytes) -> str:
         return "rtf"
     if data.startswith(_IMAGES):
         return "image"
+    if data.lstrip()[:40].lower().startswith(b"mime-version:"):
+        return "mht"
     if suffix in _HTML_SUFFIXES or _looks_like_html(data):
         return "html"
     return "txt"
@@ -183,15 +187,16 @@ _WS_RUN = re.compile(r"[ \t\n\r\f\v\xa0]+")
 
 
 def _collapse(raw: str) -> str:
-    """HTML-style white-space collapsing; a line break between two CJK characters disappears.
+    """HTML-style white-space collapsing; a line break next to a CJK character disappears.
 
-    Word's "save as web page" wraps Chinese text mid-sentence; browsers (CSS Text 3 segment
-    break rules) drop those breaks rather than showing a space.
+    Word's "save as web page" wraps Chinese text mid-sentence; browsers drop such breaks
+    between CJK characters (CSS Text 3 segment-break rules) rather than showing a space, and
+    in Chinese text a break next to a half-width comma or a digit is no word space either.
     """
 
     def repl(m: re.Match[str]) -> str:
         s, e = m.start(), m.end()
-        if ("\n" in m.group() or "\r" in m.group()) and s > 0 and e < len(raw) and _wide(raw[s - 1]) and _wide(raw[e]):
+        if ("\n" in m.group() or "\r" in m.group()) and s > 0 and e < len(raw) and (_wide(raw[s - 1]) or _wide(raw[e])):
             return ""
         return " "
 
@@ -236,7 +241,7 @@ def _read_html(data: bytes, name: str) -> tuple[str, str]:
 
 
 _WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "big5": "big5hkscs", "big5hkscs": "big5hkscs"}
-_SINGLE_BYTE_WESTERN = frozenset({"latin_1", "iso8859_1", "cp1252", "ascii", "iso8859_15"})
+_SINGLE_BYTE_WESTERN = frozenset({"iso8859-1", "cp1252", "ascii", "iso8859-15"})  # codecs.lookup() names
 
 
 def _decode_html(data: bytes) -> tuple[str, str]:
@@ -267,10 +272,9 @@ def _declared_charset(data: bytes) -> str | None:
     """The charset a page's ``<meta>`` tags declare, read with the HTML parser from the page's head."""
     from lxml import html as lxml_html
 
-    head = data[:65536].decode("latin-1")
-    parser = lxml_html.HTMLParser(remove_comments=True)
+    parser = lxml_html.HTMLParser(encoding="iso-8859-1", remove_comments=True)  # bytes as-is, whatever they are
     try:
-        root = lxml_html.document_fromstring(head.encode("utf-8"), parser=parser)
+        root = lxml_html.document_fromstring(data[:65536], parser=parser)
     except Exception:
         return None
     for meta in root.iter("meta"):
@@ -297,10 +301,13 @@ _BLOCK_TAGS = frozenset({
 })  # fmt: skip
 _CHROME_TAGS = frozenset({"nav", "aside", "footer"})
 _CHROME_PREFIXES = (
-    "nav", "menu", "share", "bdshare", "breadcrumb", "crumb", "footer", "sidebar", "toolbar", "copyright",
-    "print", "pagination", "pager", "fontsize", "font-size", "dqwz", "wzdh", "bottom",
+    "nav", "menu", "share", "bdshare", "breadcrumb", "crumb", "footer", "sidebar", "toolbar", "copyright", "pagination",
 )  # fmt: skip
-_CHROME_NAMES = frozenset({"position", "location", "foot", "share", "tools", "related"})
+# exact names only: "print"/"bottom" also start the names of article wrappers (printContent)
+_CHROME_NAMES = frozenset({
+    "position", "location", "foot", "tools", "related", "print", "bottom", "fontsize", "font-size", "dqwz", "wzdh",
+    "pager", "header", "head", "top", "search",
+})  # fmt: skip
 # Containers government CMSs put the report in, most specific first (class or id, any case).
 _CONTAINERS = (
     "trs_editor", "trs_ueditor", "ucap-content", "zoom", "xxgk_content", "xxgk-content", "article-content",
@@ -394,10 +401,18 @@ def _html_lines(root: Any) -> list[str]:
         body = root
     raw, own = _text_sizes(body)
     container = _find_container(body, raw, own)
+
+    def is_chrome(el: Any) -> bool:
+        return _is_chrome(el, raw, raw[body])
+
     lines = _LineBuilder()
-    _walk(container, lines, lambda el: _is_chrome(el, raw, raw[body]))
+    _walk(container, lines, is_chrome)
     out = lines.lines()
-    return _with_title(root, body, container, out, lambda el: _is_chrome(el, raw, raw[body])) + out
+    if not out:  # everything in the container looked like chrome: better too much text than none
+        lines = _LineBuilder()
+        _walk(container, lines, lambda el: False)
+        out = lines.lines()
+    return _with_title(root, body, container, out, is_chrome) + out
 
 
 class _LineBuilder:
@@ -589,7 +604,10 @@ def _read_docx(data: bytes, name: str, max_bytes: int) -> str:
     def blocks(parent: Any) -> None:
         for child in parent.iterchildren():
             if child.tag == p_tag:
-                lines.extend(x for x in (" ".join(s.split()) for s in _docx_paragraph_text(child).split("\n")) if x)
+                # a soft line break starts a new line; tabs stay (tab-aligned rows are tables to the parser)
+                lines.extend(
+                    x for x in (_SPACE_RUN.sub(" ", s).strip() for s in _docx_paragraph_text(child).split("\n")) if x
+                )
             elif child.tag == tbl_tag:
                 lines.extend(_table_lines(_docx_grid(Table(child, document))))
             elif child.tag == sdt_tag:  # content controls wrap ordinary paragraphs and tables
@@ -600,6 +618,9 @@ def _read_docx(data: bytes, name: str, max_bytes: int) -> str:
     if not lines:
         raise InputError(f"{name}: the Word document has no text (scanned pages? it needs OCR)")
     return "\n".join(lines) + "\n"
+
+
+_SPACE_RUN = re.compile(r"[ \f\v\r\xa0]+")
 
 
 def _check_zip(data: bytes, name: str, max_bytes: int) -> None:
@@ -658,17 +679,27 @@ def _docx_paragraph_text(p: Any) -> str:
 
 
 def _docx_grid(table: Any) -> list[list[str]]:
-    """python-docx repeats a merged cell in each grid slot; pad rows that start or end short."""
+    """python-docx repeats a merged cell in each grid slot; pad rows that start or end short.
+
+    A table whose merges python-docx cannot resolve (a vertical merge with no cell above) is
+    read cell by cell instead of failing the whole document.
+    """
+    from docx.oxml.ns import qn
+
     texts: dict[Any, str] = {}  # keyed by the <w:tc> element itself: keeps its proxy alive, unlike id()
-    grid: list[list[str]] = []
-    for row in table.rows:
-        cells = [""] * row.grid_cols_before
-        for cell in row.cells:
-            tc = cell._tc
-            if tc not in texts:
-                texts[tc] = _cell_text(_docx_paragraph_text(p._p) for p in cell.paragraphs)
-            cells.append(texts[tc])
-        grid.append(cells + [""] * row.grid_cols_after)
+
+    def text(tc: Any) -> str:
+        if tc not in texts:  # every paragraph in the cell, nested tables included, in order
+            texts[tc] = _cell_text(_docx_paragraph_text(p) for p in tc.iter(qn("w:p")))
+        return texts[tc]
+
+    try:
+        grid = [
+            [""] * row.grid_cols_before + [text(cell._tc) for cell in row.cells] + [""] * row.grid_cols_after
+            for row in table.rows
+        ]
+    except Exception:  # malformed merges
+        grid = [[text(tc) for tc in tr.iterchildren(qn("w:tc"))] for tr in table._tbl.iterchildren(qn("w:tr"))]
     width = max((len(r) for r in grid), default=0)
     return [r + [""] * (width - len(r)) for r in grid]
 
@@ -741,6 +772,9 @@ class _PdfPage:
     items: tuple[_PdfLine | _PdfTable, ...]  # top to bottom
 
 
+_CID = re.compile(r"\(cid:\d+\)")
+
+
 def _read_pdf(data: bytes, name: str) -> str:
     """Text in reading order, page chrome removed, wrapped lines rejoined, ruled tables as grids."""
     import pdfplumber
@@ -748,16 +782,20 @@ def _read_pdf(data: bytes, name: str) -> str:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as e:
-        if "password" in type(e).__name__.lower() or "encrypt" in str(e).lower():
+        why = f"{type(e).__name__} {e!r}".lower()
+        if "password" in why or "encrypt" in why:
             raise InputError(f"{name}: the PDF is password-protected") from None
         raise
+    pages = []
     with pdf:
-        pages = [_pdf_page(page) for page in pdf.pages]
+        for page in pdf.pages:
+            pages.append(_pdf_page(page))
+            page.close()  # drop the page's parsed layout: long PDFs stay in bounded memory
     if not pages:
         raise InputError(f"{name}: the PDF has no pages")
     chars = "".join(it.text for pg in pages for it in pg.items if isinstance(it, _PdfLine))
     chars += "".join(c for pg in pages for it in pg.items if isinstance(it, _PdfTable) for r in it.grid for c in r)
-    if chars.count("(cid:") * 8 > max(len(chars), 1):
+    if sum(len(m) for m in _CID.findall(chars)) > 0.3 * len(chars):  # glyph ids, not characters
         raise InputError(f"{name}: the PDF's text layer cannot be decoded (fonts without a Unicode map); it needs OCR")
     pages = _drop_chrome(pages)
     lines = _pdf_text_lines(_merge_split_tables(pages))
@@ -776,6 +814,7 @@ def _visible_graphic(obj: dict[str, Any]) -> bool:
 
 
 def _white(color: Any) -> bool:
+    """Gray, RGB or CMYK white; patterns and unknown colour spaces count as visible."""
     if not isinstance(color, tuple | list) or not color or not all(isinstance(v, int | float) for v in color):
         return False
     if len(color) == 4:  # CMYK
@@ -784,10 +823,14 @@ def _white(color: Any) -> bool:
 
 
 def _pdf_page(page: Any) -> _PdfPage:
+    """One page as lines and ruled tables, top to bottom; the tables' text is not repeated as lines."""
     page = page.dedupe_chars().filter(_visible_graphic)
     tables = [t for t in (_pdf_table(page, t) for t in page.find_tables()) if t is not None]
     boxes = [t[1] for t in tables]
-    body = [c for c in page.chars if c.get("upright", True) and not any(_inside(c, b) for b in boxes)]
+    body = [c for c in page.chars if not any(_inside(c, b) for b in boxes)]
+    upright = [c for c in body if c.get("upright", True)]
+    if len(upright) >= 0.8 * len(body):  # rotated watermarks and margin notes go; a rotated page stays
+        body = upright
     items: list[_PdfLine | _PdfTable] = [_pdf_line(cs) for cs in _cluster_lines(body)]
     items += [t[0] for t in tables]
     items = [it for it in items if not isinstance(it, _PdfLine) or it.text]
@@ -830,12 +873,13 @@ def _join_chars(chars: Sequence[dict[str, Any]]) -> tuple[str, int]:
             if out and out[-1] != " ":
                 out.append(" ")
             continue
-        if prev is not None and out and out[-1] != " ":
+        if prev is not None:  # the gap from the last visible character, across any space characters
             size = max(float(prev.get("size") or 0), float(c.get("size") or 0), 1.0)
             gap = c["x0"] - prev["x1"]
             if gap > 2 * size:
                 wide_gaps += 1
-            if gap > size or (gap > 0.15 * size and not _wide(prev["text"][-1]) and not _wide(ch[0])):
+            latin_gap = gap > 0.15 * size and not _wide(prev["text"][-1]) and not _wide(ch[0])
+            if out[-1] != " " and (gap > size or latin_gap):
                 out.append(" ")
         out.append(ch)
         prev = c
