@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import annotations as annotation_files
-from . import interop, train
+from . import interop, render, train
 from .errors import InputError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.register(sub)
     annotation_files.register(sub)
     interop.register(sub)
+    render.register(sub)
     return parser
 
 
