@@ -1,44 +1,366 @@
-"""Document metadata: issuing body, report year, publication date, template generation."""
+"""Document metadata: issuing body, report year, publication date, template generation.
+
+The issuing body is gathered from several places of the report, most reliable first
+(the title, a name line beside it, ``由…编制``, ``…（以下简称…）``, the report named in an
+opening sentence, the signature, the page's ``来源:`` field, the subject of the opening
+narrative).  Every candidate is put in canonical form (a bare place -> its 人民政府, a
+publishing sub-office -> the government it speaks for) and validated as a plausible name,
+so page junk is dropped rather than output.  The first valid candidate wins and is then
+extended to the fullest form the opening lines or the signature support (建新镇人民政府 ->
+遂溪县建新镇人民政府).
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, pairwise
 
 from .schema import Meta, Template
 from .structure import Line
 
-_ORG_SUFFIX = (
-    r"(?:人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会|管理局|局|厅|委|办|中心|街道办事处|街道|镇|乡|"
-    r"管委会|公司|院|署|会|所|队|分局|支队|大队|园区)"
+_CJK = "\u4e00-\u9fff"
+_CN_ZERO = "〇○零0OΟ"  # typed zeros of 二〇一九, 二○一九, 二0一九
+_CN_DIGIT = _CN_ZERO + "一二三四五六七八九"
+_YEAR_RE = rf"(?:19|20)\d{{2}}|[{_CN_DIGIT}]{{4}}"
+
+# Administrative places; a body named only by its place is that place's government.
+_PLACE_SUFFIX = "省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|乡|镇|街道"
+_GOV_PLACE = re.compile(rf"^[{_CJK}]{{1,20}}?(?:市|县|区|旗|乡|镇)$")  # city, county, township (not province)
+_NOT_GOV_PLACE = re.compile(
+    r"(?:园区|开发区|工业区|产业区|经济区|试验区|示范区|保税区|景区|社区|校区|片区|城区|辖区|市场)$"
 )
-_ORG_IN_TITLE = re.compile(rf"^(.{{2,40}}?{_ORG_SUFFIX})(?:关于)?(?:\d{{4}}|[二〇零一二三四五六七八九]{{4}})年")
-_ORG_LINE = re.compile(rf"^[\u4e00-\u9fff（）]{{2,30}}{_ORG_SUFFIX}$")
-_ORG_IN_TEXT = re.compile(rf"由(.{{2,30}}?{_ORG_SUFFIX})(?:编制|发布|制作)")
-_SOURCE = re.compile(rf"(?:来源|发布机构|信息来源)[:：]\s*(\S{{2,30}}?{_ORG_SUFFIX})(?=\s|$)")
+_PROVINCE = re.compile(rf"^[{_CJK}]{{2,7}}?(?:省|自治区)")
+_STREET = re.compile(rf"^[{_CJK}]{{2,20}}街道$")
+# What names of government bodies end with.
+_NAME_SUFFIX = re.compile(
+    r"(?:人民政府|办事处|委员会|管委会|管理局|局|厅|委|办公室|办公厅|办|中心|公司|院|署|所|队|支队|大队|分局|"
+    r"园区|站|馆|社|处|省|自治区|市|自治州|县|自治县|区|旗|乡|镇|街道)$"
+)
+# A name never starts like this: a pronoun, a quantifier, a bare level (县商务局 needs context we lack).
+_BAD_START = re.compile(
+    r"^(?:我|本(?=[省市县区乡镇局委办厅单级机部])|全(?=[省市县区乡镇局委办厅系])|各|该|此|其|在|对|由|与|及|按|据|为|是|了|的|年|度|"
+    r"[省市县区乡镇](?!中区))"
+)
+_BAD_INNER = re.compile(r"报告|信息公开|政务公开|公布|发布|工作|情况|条例|年度|通知|规定|办法|关于|印发|我")
+# A sub-office that only publishes the report on the government's behalf.
+_SUB_OFFICE = re.compile(
+    r"^(.+?政府)(?:办公室|办公厅|信息公开办公室|信息公开办|政务公开办公室|政务公开办|党政办公室|党政综合办公室|党政办)$"
+)
+# Characters that end a name on its left: function words that precede a name in a sentence.
+# (向, 照, 从, 即, 和, 同 are not here: 向阳区, 日照市, 从江县, 即墨区, 和平区, 大同市.)
+_LEFT_STOP = frozenset("由在对为是把请址的了据按至并或见与")
+_PLACE_STOP = _LEFT_STOP | frozenset("及")  # 及 joins names in a list; department names may have 和
+
+_YEAR_PHRASE = rf"(?:{_YEAR_RE})\s*年度?"
+_REPORTISH = r"(?:政府信息公开|信息公开|政务公开|政府信息|年度报告|年报|工作报告|度?工作)"
+# 宿州市人民政府2016年政府信息公开工作年度报告 / 赫章县人民政府 关于2017年度…
+_ORG_FIRST = re.compile(rf"^(?P<org>[^\d，。,；;：:《》“”]{{2,40}}?)(?:关于)?{_YEAR_PHRASE}(?:的)?{_REPORTISH}")
+# 2022年上海市政府信息公开工作年度报告 / 2018年度建新镇政府信息公开年度报告 / 2016年度七里乡的政府信息公开
+_YEAR_FIRST = re.compile(
+    rf"^(?:关于)?{_YEAR_PHRASE}(?P<org>[{_CJK}（）]{{2,30}}?)(?:的)?"
+    r"(?:(?P<gov>人民政府|政府)(?=的?(?:信息公开|政务公开))|(?=的?(?:政府信息公开|信息公开|政务公开|政府信息)))"
+)
+# 国家税务总局政府信息公开年度报告 (the year elsewhere)
+_NO_YEAR = re.compile(
+    rf"^(?P<org>[{_CJK}（）]{{2,30}}?)(?:的)?"
+    r"(?:(?P<gov>人民政府|政府)(?=的?(?:信息公开|政务公开))|(?=的?(?:政府信息公开|信息公开|政务公开)))"
+)
+# An opening sentence that names the report: 现公布咸宁市人民防空办公室2018年政府信息公开工作年度报告
+_NAMING_VERB = re.compile(r"(?:公布|公开|发布|编制|汇总|现将)(?:了|并向社会公布|并向社会公开)?")
+_COMPILED_BY = re.compile(r"由([^，,。；;、\n]{2,60}?)(?:负责)?(?:编制|发布|制作|编写|起草)")
+_ABBREVIATED = re.compile(r"（以下简称")
+_SOURCE = re.compile(
+    r"(?:信息来源|来源|发布机构|发布单位|发文机关|发布部门|发文单位)[:：][\s|]*([^\s|:：]{2,40}?)"
+    r"(?=发布时间|发布日期|时间|日期|作者|浏览|点击|字号|[\s|:：]|$)"
+)
+_NARRATIVE = re.compile(rf"^(?:{_YEAR_PHRASE}(?:以来|上半年|全年)?[,，]?)?(?P<rest>[{_CJK}]{{2,30}})")
+_SPACE = re.compile(r"[\s|｜]+")
+_FIELD_LABEL = re.compile(r"^(?:标题|题名|名称|文件名称)[:：]")  # a title given as a page field
+
 _YEAR_TITLE = re.compile(r"(20\d{2}|19\d{2})\s*年度?.{0,12}(?:政府信息公开|政务公开|信息公开)")
 _PERIOD = re.compile(r"(?:统计期限|统计时限|统计期间|时间范围).{0,6}?(20\d{2})年\s*1月\s*1日")
-_DATE_LABELLED = re.compile(
-    r"(?:日期|发布时间|发布日期|成文日期|时间)[:：]\s*(20\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})"
-)
-_DATE_LINE = re.compile(r"^(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _YEAR = re.compile(r"(20\d{2})年")
+
+_NUM_DATE = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+_CN_DATE = rf"([{_CN_DIGIT}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,2}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日"
+_ANY_DATE = re.compile(rf"{_NUM_DATE}|{_CN_DATE}")
+_DATE_LABEL = re.compile(
+    rf"(?:发布时间|发布日期|公开日期|发文日期|印发日期|更新时间|更新日期|成文日期|生成日期|(?<![{_CJK}])(?:日期|时间))"
+    r"[:：][\s|]*[（(\[【]?"
+)
+# A line that is a date and nothing else but brackets or page chrome after it.
+_DATE_ONLY = re.compile(
+    rf"^[（(【\[]?\s*(?:{_NUM_DATE}|{_CN_DATE})\s*[）)】\]]?\s*(?:(?:来源|作者|浏览|点击|发布|字号|编辑|阅读|访问)\S*.*)?$"
+)
+
+
+# --- organization -------------------------------------------------------------------
 
 
 def organization(lines: Sequence[Line], text: str) -> str | None:
-    """The body named in the title, a name line above it, the 由…编制 clause or the page's source line."""
-    head = [ln for ln in lines[:15] if ln.kind in ("title", "paragraph", "chrome") and ln.text]
-    for ln in head:
-        if ln.kind == "title" and (m := _ORG_IN_TITLE.match(ln.text)):
-            return m.group(1)
-    for ln in head[:4]:
-        if _ORG_LINE.match(ln.text):
-            return ln.text
-    for pattern in (_ORG_IN_TEXT, _SOURCE):
-        if m := pattern.search(text[:3000]):
-            return m.group(1)
-    return None
+    """The issuing body: the first valid candidate, extended to the fullest form the text supports."""
+    head = _head(lines)
+    primary = next(_candidates(lines, head, text), None)
+    if primary is None:
+        return None
+    return _fullest(primary, lines, head)
+
+
+def _candidates(lines: Sequence[Line], head: Sequence[str], text: str) -> Iterator[str]:
+    """Canonical, validated names, most reliable source first."""
+    opening = "\n".join(head)
+    raw: Iterable[str | None] = chain(
+        _from_titles(head),
+        _name_lines(head),
+        (m.group(1) for m in _COMPILED_BY.finditer(opening)),
+        (_trailing_name(opening[: m.start()]) for m in _ABBREVIATED.finditer(opening)),
+        _named_reports(opening),
+        _signature_names(lines),
+        (m.group(1) for m in _SOURCE.finditer(text[:3000])),
+        _narrative_subjects(head, text),
+        _self_referenced(head, text),
+    )
+    for r in raw:
+        if r and (name := canonical_name(r)):
+            yield name
+
+
+def _head(lines: Sequence[Line], n: int = 15) -> list[str]:
+    """The first lines with content (table pipes and spaces squeezed out): where the title sits."""
+    out = []
+    for ln in lines:
+        if ln.kind == "blank":
+            continue
+        compact = _FIELD_LABEL.sub("", _SPACE.sub("", ln.text))
+        if compact:
+            out.append(compact)
+        if len(out) >= n:
+            break
+    return out
+
+
+def _from_titles(head: Sequence[str]) -> Iterator[str]:
+    """Names in a report title, also one broken over two lines (宿州市人民政府2016年 / 政府信息公开…)."""
+    for line in head:
+        yield from _title_names(line)
+    for line, following in pairwise(head):
+        if len(line) < 30 and re.search(r"年度?$", line) and not re.search(r"报告|年报", line):
+            yield from _title_names(line + following)
+
+
+def _title_names(title: str) -> Iterator[str]:
+    """The body a title names before its year, after it, or (no year) before 政府信息公开."""
+    if len(title) > 80:
+        return
+    if m := _ORG_FIRST.match(title):
+        yield m.group("org")
+    if m := _YEAR_FIRST.match(title):
+        yield m.group("org") + (m.group("gov") or "")
+    if len(title) <= 40 and re.search(r"报告|年报", title) and (m := _NO_YEAR.match(title)):
+        yield m.group("org") + (m.group("gov") or "")
+
+
+def _name_lines(head: Sequence[str]) -> Iterator[str]:
+    """A line that is only a name, among the first lines (above or below the title)."""
+    for line in head[:6]:
+        if len(line) <= 30 and _plausible(line):
+            yield line
+
+
+def _named_reports(opening: str) -> Iterator[str]:
+    """The report named inside an opening sentence: 现公布XX2018年…报告 / 特向社会公开2018年度XX政府信息公开…"""
+    for m in _NAMING_VERB.finditer(opening):
+        rest = re.split(r"[，,。；;：:\n（）《》]", opening[m.end() : m.end() + 80])[0]
+        if not re.search(r"报告|年报", rest):
+            continue
+        if n := _ORG_FIRST.match(rest):
+            yield n.group("org")
+        if n := _YEAR_FIRST.match(rest):
+            yield n.group("org") + (n.group("gov") or "")
+
+
+def _signature_names(lines: Sequence[Line]) -> Iterator[str]:
+    """The signature at the end: a name line followed by a date line, or both on one line."""
+    tail = [ln.text for ln in lines if ln.kind != "blank"][-12:]
+    for i, line in enumerate(tail):
+        if (m := _ANY_DATE.search(line)) and m.start() > 0 and not line[m.end() :].strip():
+            yield _SPACE.sub("", line[: m.start()])
+        elif i + 1 < len(tail) and _DATE_ONLY.match(tail[i + 1]):
+            yield _SPACE.sub("", line)
+
+
+def _narrative_subjects(head: Sequence[str], text: str) -> Iterator[str]:
+    """The subject of an opening sentence (2015年,桦郊乡各部门…) when the report speaks of itself alike (我乡).
+
+    The subject must read as places (桦郊乡, 北京市昌平区), optionally followed by 人民政府 or
+    by a department (泉州市统计局): free text is never taken for a name.
+    """
+    for line in head:
+        if len(line) < 15 or not (m := _NARRATIVE.match(line)):
+            continue
+        rest = m.group("rest")
+        for k in range(min(len(rest), 20), 2, -1):
+            name = rest[:k]
+            if not _is_place_led(name) or not _plausible(canonical_name(name) or ""):
+                continue
+            level = "街道" if name.endswith("街道") else name[-1]
+            if re.search(f"[我本全]{level}", text):
+                yield name
+                break
+
+
+def _is_place_led(name: str) -> bool:
+    """Places, then at most 人民政府 or a short department name: 北京市昌平区, 泉州市统计局."""
+    for j in range(len(name), 2, -1):
+        if _place_prefix(name[:j]) == name[:j]:
+            tail = name[j:]
+            return tail in ("", "人民政府", "政府") or (len(tail) <= 8 and bool(_NAME_SUFFIX.search(tail)))
+    return False
+
+
+def _self_referenced(head: Sequence[str], text: str) -> Iterator[str]:
+    """The one body of the level the report calls itself (我县, 本局) that the opening lines name."""
+    refs = Counter(re.findall(r"[我本]([县区市乡镇局委办厅])", text))
+    if not refs:
+        return
+    level = refs.most_common(1)[0][0]
+    names: set[str] = set()
+    for line in head[:10]:
+        for m in re.finditer(f"{level}人民政府" if level in "县区市乡镇" else level, line):
+            if level in "县区市乡镇":
+                name = _place_prefix(line[: m.start() + 1])
+            else:
+                name = _trailing_name(line[: m.end()]) or ""
+            if name and (canon := canonical_name(name)):
+                names.add(canon)
+    if len(names) == 1:
+        yield names.pop()
+
+
+def _trailing_name(before: str) -> str | None:
+    """The name that ends exactly where ``before`` ends, cut after the last word that precedes names.
+
+    可在兴海县人民政府（ -> 兴海县人民政府; XX市人民政府办公室（以下简称…） -> the whole name.
+    """
+    tail = re.search(rf"[{_CJK}（）]{{2,30}}$", before)
+    if not tail:
+        return None
+    s = tail.group()
+    starts = [k for k in range(len(s) - 1, -1, -1) if k == 0 or s[k - 1] in _LEFT_STOP]
+    return next((s[k:] for k in starts if _plausible(canonical_name(s[k:]) or "")), None)
+
+
+def canonical_name(raw: str) -> str | None:
+    """A name in the form annotators write it, or None when it is not a plausible name.
+
+    Spaces go; web spam inserted into the name is cut out (北京市<spam>官网:发展和改革委员会); a
+    sub-office that publishes for its government becomes that government; a bare city, county or
+    township becomes its 人民政府 (政府 alone likewise); a bare 街道 becomes its 街道办事处.
+    """
+    name = _SPACE.sub("", raw).strip("：:，,。")
+    if re.search(rf"[^{_CJK}（）]", name):
+        name = _strip_spam(name) or ""
+    if m := _SUB_OFFICE.match(name):
+        name = m.group(1)
+    if name.endswith("政府") and not name.endswith("人民政府"):  # 建新镇政府; 迎宾路街道办事处政府信息公开
+        stem = name[:-2]
+        if not (_is_government_place(stem) or _STREET.match(stem) or _plausible(stem)):
+            return None
+        name = stem + "人民政府" if _is_government_place(stem) else stem
+    if _STREET.match(name):
+        name += "办事处"
+    elif _is_government_place(name):
+        name += "人民政府"
+    return name if _plausible(name) else None
+
+
+def _is_government_place(name: str) -> bool:
+    """A city, county, district or township (not a province, not a development zone): it has a 人民政府."""
+    return bool(_GOV_PLACE.match(name)) and not _NOT_GOV_PLACE.search(name) and _place_prefix(name, 1) == name
+
+
+def _strip_spam(name: str) -> str | None:
+    """Cut keyword spam that a mirror site inserted after the place: keep the place and what follows the colon."""
+    if not re.search(r"[:：]", name):
+        return None
+    after = re.split(r"[:：]", name)[-1]
+    place = re.match(rf"^(?:[{_CJK}]{{2,7}}?(?:{_PLACE_SUFFIX}))+", name)
+    if not place or re.search(rf"[^{_CJK}]", after) or not after:
+        return None
+    return place.group() + after
+
+
+def _plausible(name: str) -> bool:
+    """CJK only, of name length, ending with a body's suffix, free of sentence words."""
+    suffix = _NAME_SUFFIX.search(name)
+    return bool(
+        suffix
+        and suffix.start() > 0
+        and re.fullmatch(rf"[{_CJK}（）]{{3,30}}", name)
+        and not _BAD_START.match(name)
+        and not _BAD_INNER.search(name)
+        and not _LEFT_STOP.intersection(name)
+    )
+
+
+def _fullest(name: str, lines: Sequence[Line], head: Sequence[str]) -> str:
+    """``name`` with the places that the opening lines or the signature put right before it.
+
+    微山县两城镇人民政府 in a contact line extends 两城镇人民政府; a bare township also takes the
+    one county (XX县) the first lines mention.  A province is never added: annotators name a
+    city or county body without it.
+    """
+    content = [ln.text for ln in lines if ln.kind != "blank"]
+    sources = _SPACE.sub("", "\n".join([*head[:8], *content[-12:]]))
+    core = name.removesuffix("人民政府")
+    gov = core != name
+    best = name
+    for m in re.finditer(re.escape(core) + ("(?:人民)?政府" if gov else ""), sources):
+        prefix = _PROVINCE.sub("", _place_prefix(sources[: m.start()]))
+        if len(prefix) + len(name) > len(best):
+            best = prefix + name
+    if best == name and gov and re.search(r"(?:乡|镇)$", core) and not re.search(r"[县旗]", core):
+        first = [ln.text for ln in lines if ln.kind not in ("blank", "chrome")][:4]
+        counties = {c for line in first for c in _counties(line)}
+        if len(counties) == 1:
+            best = counties.pop() + name
+    return best
+
+
+def _place_prefix(before: str, min_core: int = 2) -> str:
+    """Place names that end exactly where ``before`` ends (广元市朝天区), read right to left.
+
+    A place is two (``min_core``) to seven characters before its suffix; it ends on the left at a
+    non-CJK character, a word that precedes names (与, 在, 请…) or the suffix of the place above it.
+    """
+    units: list[str] = []
+    pos = len(before)
+    while m := re.search(rf"(?:{_PLACE_SUFFIX})$", before[:pos]):
+        start = m.start()
+        while start > 0 and re.match(f"[{_CJK}]", before[start - 1]) and before[start - 1] not in _PLACE_STOP:
+            if m.start() - start >= max(min_core, 2) and re.search(rf"(?:{_PLACE_SUFFIX})$", before[:start]):
+                break
+            start -= 1
+        unit = before[start:pos]
+        if not min_core <= m.start() - start <= 7 or _BAD_START.match(unit):
+            break
+        units.insert(0, unit)
+        pos = start
+    return "".join(units)
+
+
+def _counties(line: str) -> Iterator[str]:
+    """County names (XX县) a line mentions outside a postal address."""
+    line = re.split(r"地址", line)[0]
+    for m in re.finditer("县|旗", line):
+        unit = _place_prefix(line[: m.end()])
+        if unit.endswith(("县", "旗")) and len(unit) >= 3:
+            yield unit
+
+
+# --- year ---------------------------------------------------------------------------
 
 
 def report_year(lines: Sequence[Line], text: str) -> int | None:
@@ -52,19 +374,82 @@ def report_year(lines: Sequence[Line], text: str) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def published(lines: Sequence[Line], text: str) -> str | None:
-    """A labelled date on the page (日期: 2019-03-19), else a signature date line near the end."""
-    if m := _DATE_LABELLED.search(text[:3000]):
-        return _iso(*m.groups())
-    for ln in reversed(lines[-12:]):
-        if m := _DATE_LINE.match(ln.text):
-            return _iso(*m.groups())
+# --- publication date ---------------------------------------------------------------
+
+
+def published(lines: Sequence[Line], text: str, year: int | None = None) -> str | None:
+    """When the report was published: a labelled page date, else the signature date, else a date line on top.
+
+    Dates inside the narrative are never taken; a date before the covered year is not a
+    publication date.
+    """
+    content = [ln.text for ln in lines if ln.kind != "blank"]
+    found = [_labelled_date(text[:3000]), _signature_date(content[-12:]), _top_date(content[:8])]
+    for date in found:
+        if date and (year is None or int(date[:4]) >= year):
+            return date
     return None
+
+
+def _labelled_date(text: str) -> str | None:
+    """The page's publication date; 成文日期 (when the document was signed) only when nothing else is given."""
+    found: list[tuple[int, str]] = []
+    for m in _DATE_LABEL.finditer(text):
+        if (d := _ANY_DATE.match(text, m.end())) and (iso := _date_of(d)):
+            rank = 2 if re.match(r"成文|生成", m.group()) else 1 if re.match(r"日期|时间|更新", m.group()) else 0
+            found.append((rank, iso))
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def _signature_date(tail: Sequence[str]) -> str | None:
+    """The last line that is a date, or a name followed by a date (昆都仑区人民政府  2018年3月14日)."""
+    for line in reversed(tail):
+        if m := _DATE_ONLY.match(line):
+            return _date_of(m)
+        m2 = _ANY_DATE.search(line)
+        if m2 and not line[m2.end() :].strip() and _plausible(canonical_name(line[: m2.start()]) or ""):
+            return _date_of(m2)
+    return None
+
+
+def _top_date(head: Sequence[str]) -> str | None:
+    """A date standing on its own line below the title: （2010年3月5日） / 2022年01月18日来源:…"""
+    for line in head:
+        if m := _DATE_ONLY.match(line):
+            return _date_of(m)
+    return None
+
+
+def _date_of(m: re.Match[str]) -> str | None:
+    """ISO date from a match of ``_NUM_DATE`` or ``_CN_DATE`` groups (whichever matched)."""
+    groups = [g for g in m.groups() if g is not None]
+    if len(groups) != 3:
+        return None
+    y, mo, d = groups
+    if not y.isdigit():
+        y = "".join(str(_cn_digit(c)) for c in y)
+        mo, d = str(cn_number(mo)), str(cn_number(d))
+    return _iso(y, mo, d)
+
+
+def _cn_digit(c: str) -> int:
+    return 0 if c in _CN_ZERO else "一二三四五六七八九".index(c) + 1
+
+
+def cn_number(s: str) -> int:
+    """Value of a Chinese numeral up to 99: 三 -> 3, 十四 -> 14, 二十 -> 20, 三十一 -> 31."""
+    if "十" not in s:
+        return _cn_digit(s) if len(s) == 1 else 0
+    tens, _, ones = s.partition("十")
+    return (_cn_digit(tens) if tens else 1) * 10 + (_cn_digit(ones) if ones else 0)
 
 
 def _iso(y: str, m: str, d: str) -> str | None:
     month, day = int(m), int(d)
     return f"{y}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+# --- template -----------------------------------------------------------------------
 
 
 def template_for(year: int | None, detected: Template | None) -> Template | None:
@@ -77,5 +462,6 @@ def template_for(year: int | None, detected: Template | None) -> Template | None
 
 
 def extract_meta(lines: Sequence[Line], text: str, detected: Template | None = None) -> Meta:
+    """All four metadata fields of one report."""
     year = report_year(lines, text)
-    return Meta(organization(lines, text), year, published(lines, text), template_for(year, detected))
+    return Meta(organization(lines, text), year, published(lines, text, year), template_for(year, detected))
