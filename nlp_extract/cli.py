@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import annotations as annotation_files
-from . import interop, render, train
+from . import batch, interop, render, train
 from .errors import InputError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     annotation_files.register(sub)
     interop.register(sub)
     render.register(sub)
+    batch.register(sub)
     return parser
 
 

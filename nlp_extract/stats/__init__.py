@@ -1,0 +1,119 @@
+"""Statistics of the national templates: tables in any text layout, prose figures, checks.
+
+``extract_statistics(text)`` reads the *analysis* text (``normalise(raw).text``) and
+returns one :class:`Figure` per key — the table's value where the table gives one, else
+the prose's — with offsets into that text, the consistency checks, and the template
+generation the tables show.
+
+Stages: :mod:`.tables` reads every table row in any layout; :mod:`.old_template` matches
+rows of the pre-2019 统计表 by label; :mod:`.new_template` reads tables 二、三、四 of the
+2019/2021 templates positionally under their headers; :mod:`.prose` maps numbers in
+sentences to keys; :mod:`.checks` checks sums and table against prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..schema import Check, Template
+from .checks import sum_checks, table_vs_text
+from .model import Figure, StatsResult, warning
+from .new_template import NewTables, parse_new
+from .old_template import OldTable, parse_old
+from .prose import Family, ProseFigure, find_prose, pick
+from .tables import Row, read_rows
+
+__all__ = ["Extraction", "Figure", "StatsResult", "extract_all", "extract_statistics"]
+
+_LAST_OLD_KEYS = ("training.attendees", "training.sessions", "meetings.total")
+_NEW_MARKERS = re.compile(r"第二十条第|收到和处理政府信息公开申请情况|政府信息公开行政复议、行政诉讼情况")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_PERIOD_YEAR = re.compile(r"统计(?:期限|时限|期间).{0,6}?(20\d{2})\s*年")
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything found before one figure per key is chosen (for evaluation and checks)."""
+
+    table: list[Figure]
+    prose: list[ProseFigure]
+    template: Template | None
+    family: Family
+    checks: list[Check]
+
+
+def decide_template(old: OldTable, new: NewTables) -> Template | None:
+    """The generation the tables show: 2019/2021 from their headers, pre-2019 from its rows or caption."""
+    if new.template is not None:
+        return new.template
+    if old.matched_rows >= 3 or (old.has_header and not new.seen):
+        return "pre2019"
+    return None
+
+
+def family_of(template: Template | None, text: str) -> Family:
+    """Old or new wording of the request keys: the template if known, else the report's year."""
+    if template is not None:
+        return "old" if template == "pre2019" else "new"
+    if _NEW_MARKERS.search(text):
+        return "new"
+    m = _PERIOD_YEAR.search(text) or _YEAR.search(text[:300])
+    return "new" if m and int(m.group(1)) >= 2019 else "old"
+
+
+def _table_spans(rows: list[Row]) -> list[tuple[int, int]]:
+    """Where table rows with cells lie: prose figures are not read there."""
+    return [(r.start, r.end) for r in rows if any(c.kind in ("value", "blank") for c in r.slots)]
+
+
+def _truncation(text: str, template: Template | None, table: list[Figure], new: NewTables) -> list[Check]:
+    """A table that runs into the end of the text without its last rows: what is there, plus this check."""
+    if not table:
+        return []
+    last = max(table, key=lambda f: f.end)
+    tail = text[last.end :].strip()
+    if len(tail) > 60 or "。" in tail:
+        return []
+    if template == "pre2019" and last.key in _LAST_OLD_KEYS:
+        return []
+    if template != "pre2019" and new.reached_table4:
+        return []
+    return [
+        warning("table.truncated", f"the text ends inside the table after {last.key}; later rows are missing", [last])
+    ]
+
+
+def extract_all(text: str) -> Extraction:
+    """Table figures and every prose figure, before one figure per key is chosen."""
+    rows = read_rows(text)
+    old = parse_old(rows)
+    new = parse_new(rows)
+    template = decide_template(old, new)
+    if template == "pre2019":
+        table, checks = old.figures, []
+    elif template is not None or new.seen:
+        table, checks = new.figures, list(new.checks)
+    else:
+        table, checks = old.figures, []
+    if new.seen and template != "pre2019" and not new.figures and not new.checks:
+        checks.append(Check("table.empty", "warning", "the tables are present but every cell is blank"))
+    family = family_of(template, text)
+    prose = find_prose(text, family, _table_spans(rows))
+    checks += _truncation(text, template, table, new)
+    return Extraction(table, prose, template, family, checks)
+
+
+def extract_statistics(text: str) -> StatsResult:
+    """One figure per key (the table's wins over prose), the checks, and the template seen."""
+    found = extract_all(text)
+    in_table = {f.key for f in found.table}
+    text_figures = [f for f in pick(found.prose) if f.key not in in_table]
+    figures = sorted([*found.table, *text_figures], key=lambda f: (f.start, f.key))
+    yearly = [p.figure for p in found.prose if not p.cumulative]
+    checks = [
+        *found.checks,
+        *sum_checks(figures, found.family),
+        *table_vs_text(found.table, yearly),
+    ]
+    return StatsResult(figures, checks, found.template)

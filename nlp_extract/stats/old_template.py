@@ -1,0 +1,63 @@
+"""The pre-2019 统计表: rows matched to keys by label, one value per row.
+
+The form has a single value column (统计数) after an optional unit column, so a row's
+value is its first value slot; a blank first slot (empty, ``/``, ``—``, ``无``) means "not
+reported" and gives no figure, never a zero.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .align import SURE_SCORE, align, score_matrix
+from .keys import PRE2019_ROWS
+from .model import Figure
+from .numbers import NUMBER_RE
+from .tables import Cell, Row
+
+_HEADER = re.compile(r"统计指标|统计数|政府信息公开情况统计表|信息公开.{0,6}统计表")
+
+
+@dataclass(frozen=True)
+class OldTable:
+    figures: list[Figure]
+    matched_rows: int  # rows whose label matched a key beyond doubt: evidence of the template
+    has_header: bool
+
+
+def number_span(cell: Cell) -> tuple[int, int]:
+    """Offsets of the number inside a value cell (``5件`` -> the ``5``)."""
+    m = NUMBER_RE.search(cell.text)
+    if m is None:
+        return cell.start, cell.end
+    text = m.group().rstrip()
+    return cell.start + m.start(), cell.start + m.start() + len(text)
+
+
+def cell_figure(key: str, cell: Cell, unit: str | None) -> Figure | None:
+    if cell.kind != "value" or cell.value is None:
+        return None
+    start, end = number_span(cell)
+    return Figure(key, cell.value, unit, False, "table", start, end)
+
+
+def parse_old(rows: Sequence[Row]) -> OldTable:
+    """Figures of the pre-2019 table found among ``rows`` (none if there is no such table)."""
+    candidates = [r for r in rows if r.labels and (r.slots or r.units)]
+    has_header = any(_HEADER.search("".join(c.text.split())) for r in rows for c in r.labels)
+    if not candidates:
+        return OldTable([], 0, has_header)
+    scores = score_matrix(candidates, [k.label for k in PRE2019_ROWS])
+    pairs = align(scores)
+    figures: list[Figure] = []
+    sure = 0
+    for i, j in sorted(pairs.items()):
+        row, key = candidates[i], PRE2019_ROWS[j]
+        sure += scores[i][j] >= SURE_SCORE
+        first = next((c for c in row.slots if c.kind in ("value", "blank")), None)
+        unit = row.units[0].text if row.units else key.unit
+        if first is not None and (fig := cell_figure(key.key, first, unit)) is not None:
+            figures.append(fig)
+    return OldTable(figures, sure, has_header)

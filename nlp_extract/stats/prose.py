@@ -1,0 +1,242 @@
+"""Figures in prose: a number with its counter unit, mapped to a key by the words before it.
+
+A figure's key comes from its clause (the words since the last ``，；。：（``), its
+sentence's topic (the last of 申请 / 复议 / 诉讼 named before it) and, failing those, its
+section heading — ``当面申请98件`` under 依申请公开 is ``requests.received.in_person``.
+Rules are few and ordered from specific to general; a clause that names two candidates
+of one family (``涉及食品安全、环境状况…等信息9条``) gives nothing, since a wrong key is
+worse than none.  Percentages, years and dates never match because only counter units
+(条 件 次 篇 个 人 …) qualify a number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from .model import Figure
+from .numbers import APPROX_AFTER, APPROX_BEFORE, APPROX_INFIX, parse_number
+from .prose_rules import AFTER_RULES, DISCLOSE, RULES, Family, Rule
+
+_UNITS = "万元|亿元|元|人次|条|件|个|次|篇|人|名|期|场|起|家|项|份|批|处|台|宗|部"
+_MENTION = re.compile(
+    r"(?P<num>(?<![\d.A-Za-z])\d+(?:,\d{3})*(?:\.\d+)?(?:[ \t]*[万亿](?!元))?"
+    r"|(?<![第零〇两一二三四五六七八九十百千万亿])[零〇两一二三四五六七八九十百千万亿]+)"
+    rf"(?P<approx>[ \t]*(?:{'|'.join(APPROX_INFIX)}))?[ \t]*\n?[ \t]*(?P<unit>{_UNITS})(?!性)"
+    rf"(?P<after_approx>{'|'.join(APPROX_AFTER)})?"
+)
+_CLAUSE_END = "，,；;。！？!?：:（）()\n"
+_SENTENCE_END = "。！？!?\n"
+_SEGMENT_END = "；;。！？!?：:\n"
+_TITLE = re.compile(r"《[^《》]{0,60}》")
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十\d]+）|\d{1,2}[、.．](?!\d))[^。！？]{1,40}$"
+)
+_TOPICS = (("review", "复议"), ("litigation", "诉讼"), ("requests", "申请"))
+_SYNONYMS = (("资讯", "信息"), ("网路", "网络"), ("微网志", "微博"), ("线上访谈", "在线访谈"), ("佈", "布"))
+_MONEY = {"万元": 1.0, "亿元": 10_000.0, "元": 0.0001}
+_LIST_JOINERS = "、和及与以及"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number with its counter unit, as written."""
+
+    value: int | float
+    unit: str
+    approx: bool
+    start: int  # the number as written
+    end: int
+    unit_end: int
+
+
+def mentions(text: str, lo: int = 0, hi: int | None = None) -> Iterator[Mention]:
+    """Numbers followed by a counter unit in ``text[lo:hi]``."""
+    hi = len(text) if hi is None else hi
+    for m in _MENTION.finditer(text, lo, hi):
+        num, unit = m.group("num"), m.group("unit")
+        start = m.start("num")  # 40万元 reads as 40 in 万元: 万 before 元 is never taken as a multiplier
+        value = parse_number(num.replace(" ", "").replace("\t", ""))
+        if value is None:
+            continue
+        before = text[max(0, start - 2) : start]
+        approx = bool(m.group("approx") or m.group("after_approx")) or before.endswith(APPROX_BEFORE)
+        yield Mention(value, unit, approx, start, start + len(num.rstrip()), m.end("unit"))
+
+
+def _canon(s: str) -> str:
+    s = _TITLE.sub("", "".join(s.split()))
+    for old, new in _SYNONYMS:
+        s = s.replace(old, new)
+    return s
+
+
+def _soft_break(text: str, nl: int) -> bool:
+    """A line break inside a sentence (PDF layout wraps paragraphs): the line goes on below."""
+    line_start = text.rfind("\n", 0, nl) + 1
+    prev = text[line_start:nl].strip()
+    nxt_end = text.find("\n", nl + 1)
+    nxt = text[nl + 1 : nxt_end if nxt_end >= 0 else len(text)].strip()
+    ends_line = not nxt or prev[-1:] in tuple("。！？；;：:")
+    return len(prev) >= 12 and not ends_line and not _HEADING.match(prev) and not _HEADING.match(nxt)
+
+
+def _back(text: str, pos: int, stops: str, limit: int = 160) -> int:
+    """Start of the stretch ending at ``pos``: after the last stop character.
+
+    Soft line breaks don't stop it, and a closed aside ``（1个）`` is stepped over, so
+    ``微信公众账号（1个）发布信息149条`` keeps its subject.
+    """
+    i = pos
+    while i > 0 and pos - i < limit:
+        ch = text[i - 1]
+        if ch in "）)" and "（" in stops:
+            opening = max(text.rfind("（", 0, i - 1), text.rfind("(", 0, i - 1))
+            if opening >= 0 and i - 1 - opening <= 20 and "\n" not in text[opening : i - 1]:
+                i = opening
+                continue
+        if ch in stops and not (ch == "\n" and _soft_break(text, i - 1)):
+            break
+        i -= 1
+    return i
+
+
+def _forward(text: str, pos: int, stops: str, limit: int = 12) -> str:
+    j = pos
+    while j < len(text) and j - pos < limit and text[j] not in stops:
+        j += 1
+    return text[pos:j]
+
+
+def headings_before(text: str, pos: int, n: int = 2) -> list[str]:
+    """The nearest ``n`` heading lines above ``pos`` (short enumerated lines), nearest first."""
+    found: list[str] = []
+    end = text.rfind("\n", 0, pos)
+    while end > 0 and len(found) < n:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if _HEADING.match(line):
+            found.append(line.strip())
+        end = start - 1
+    return found
+
+
+def topic_of(sentence: str, headings: Sequence[str]) -> str | None:
+    """The topic named last before the number: in its sentence, else in its section headings."""
+    for source in (sentence, *headings):
+        source = source.replace("复议申请", "复议").replace("诉讼申请", "诉讼")
+        best, at = None, -1
+        for name, word in _TOPICS:
+            i = source.rfind(word)
+            if i > at:
+                best, at = name, i
+        if best is not None:
+            return best
+    return None
+
+
+def _matches(rule: Rule, item: str, unit: str, topic: str | None, family: Family, heading: str) -> bool:
+    if unit not in rule.units or (rule.family and rule.family != family):
+        return False
+    if rule.topic and rule.topic != topic:
+        return False
+    if rule.section and not rule.section.search(heading):
+        return False
+    if rule.forbid and rule.forbid.search(item):
+        return False
+    return bool(rule.cue.search(item))
+
+
+@dataclass(frozen=True)
+class Context:
+    """What decides a number's key: its item, its sentence's topic, the family and the headings above."""
+
+    unit: str
+    topic: str | None
+    family: Family
+    heading: str
+    disclosing: bool  # the sentence discloses (公开/发布…): a bare list item shares that verb
+
+
+def key_for(item: str, ctx: Context, *, segment: bool = False) -> str | None:
+    """The first rule that fits; a group with two fitting rules is passed over (neither is trusted)."""
+    ambiguous: set[str] = set()
+    for r in RULES:
+        if (segment and not r.reach) or (r.bare and not ctx.disclosing) or (r.group and r.group in ambiguous):
+            continue
+        if not _matches(r, item, ctx.unit, ctx.topic, ctx.family, ctx.heading):
+            continue
+        if r.group and any(
+            o.group == r.group and o.key != r.key and _matches(o, item, ctx.unit, ctx.topic, ctx.family, ctx.heading)
+            for o in RULES
+        ):
+            ambiguous.add(r.group)
+            continue
+        return r.key or None  # a rule with no key stops the search: "this is no statistic"
+    return None
+
+
+def key_after(item: str, after: str, ctx: Context) -> str | None:
+    """Key from the words after the unit, for counts written before their noun."""
+    for r in AFTER_RULES:
+        if ctx.unit not in r.units or (r.topic and r.topic != ctx.topic) or (r.family and r.family != ctx.family):
+            continue
+        if r.before.search(item) and r.after.search(after):
+            return r.key
+    return None
+
+
+@dataclass(frozen=True)
+class ProseFigure:
+    figure: Figure
+    cumulative: bool
+
+
+def _convert(value: int | float, unit: str, key_unit: str | None) -> int | float:
+    """Money in the key's unit (万元): an amount written in 元 is divided by 10 000."""
+    if key_unit == "万元" and unit in _MONEY:
+        scaled = value * _MONEY[unit]
+        return int(scaled) if float(scaled).is_integer() else round(scaled, 6)
+    return value
+
+
+def find_prose(text: str, family: Family, skip: Iterable[tuple[int, int]] = ()) -> list[ProseFigure]:
+    """Every prose figure, in text order (several per key possible; see :func:`pick`)."""
+    skipped = sorted(skip)
+    out: list[ProseFigure] = []
+    previous_end = 0
+    for m in mentions(text):
+        if any(a <= m.start < b for a, b in skipped):
+            continue
+        clause_start = _back(text, m.start, _CLAUSE_END)
+        # the item: words since the clause mark or the previous figure of a list (…1205条、微博12984条)
+        item = _canon(text[max(clause_start, previous_end) : m.start]).lstrip(_LIST_JOINERS)
+        if not text.startswith(("）", ")"), m.unit_end):  # a figure in an aside (1个) starts no list
+            previous_end = m.unit_end
+        sentence = _canon(text[_back(text, m.start, _SENTENCE_END, 400) : m.start])
+        heads = headings_before(text, m.start)
+        ctx = Context(m.unit, topic_of(sentence, heads), family, " ".join(heads), bool(DISCLOSE.search(sentence)))
+        key = key_for(item, ctx)
+        if key is None and item.endswith("信息"):  # an official label with a comma in it
+            key = key_for(_canon(text[_back(text, m.start, _SEGMENT_END) : m.start]), ctx, segment=True)
+        if key is None:
+            key = key_after(item, _canon(_forward(text, m.unit_end, _CLAUSE_END)), ctx)
+        if key is None:
+            continue
+        key_unit = "万元" if key in ("fees.total", "capacity.budget") else None
+        value = _convert(m.value, m.unit, key_unit)
+        unit = key_unit if key_unit and m.unit in _MONEY else m.unit
+        fig = Figure(key, value, unit, m.approx, "text", m.start, m.end)
+        out.append(ProseFigure(fig, "累计" in item or "累计" in sentence[-20:]))
+    return out
+
+
+def pick(found: Sequence[ProseFigure]) -> list[Figure]:
+    """One figure per key: the first yearly one; a cumulative one only when the text gives no yearly one."""
+    chosen: dict[str, ProseFigure] = {}
+    for pf in found:
+        have = chosen.get(pf.figure.key)
+        if have is None or (have.cumulative and not pf.cumulative):
+            chosen[pf.figure.key] = pf
+    return sorted((pf.figure for pf in chosen.values()), key=lambda f: f.start)

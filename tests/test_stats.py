@@ -1,0 +1,498 @@
+"""Statistics: number parsing, tables in every layout, prose figures, checks, evaluation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import opencc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nlp_extract.annotations import Gold
+from nlp_extract.normalise import normalise
+from nlp_extract.stats import Figure, StatsResult, extract_all, extract_statistics
+from nlp_extract.stats.evaluate import score_statistics
+from nlp_extract.stats.keys import APPLICANTS, PRE2019_ROWS, TABLE3_ROWS, TABLE4_KEYS, all_keys
+from nlp_extract.stats.labels import similarity
+from nlp_extract.stats.numbers import parse_cell, parse_chinese, parse_number, to_chinese
+from nlp_extract.stats.prose import mentions, pick
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+DATA = Path(__file__).resolve().parent / "data"
+
+# Every value of the 统计表 of seeds 001 and 004, in the form's row order (verified by reading the tables).
+SEED_TABLES = {
+    "001_b2486e1d6f11ea96.txt": "31 5 5 2 2 0 0 0 0 0 0 0 0 0 0 0 0 0 0 188 0 0 0 0 0 0 0 0 0 3 0 0 0 3 3 3 0 3 0 2 0 "
+    "0 0 0 0 0 0 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 1 0 0 0 0",
+    "004_7c2d47552574f996.txt": "322 7 0 54 38 1 5 3 0 0 0 0 0 1 3 3 0 238 0 93 0 6 0 0 0 0 82 0 0 3 3 0 0 0 3 3 0 "
+    "3 0 1 1 1 0 0 0 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 9 1 0 1 0 3 0 210",
+}
+
+
+def run(raw: str) -> tuple[StatsResult, Any]:
+    norm = normalise(raw)
+    return extract_statistics(norm.text), norm
+
+
+def raw_span(norm: Any, f: Figure) -> str:
+    a, b = norm.to_raw(f.start, f.end)
+    return str(norm.raw[a:b])
+
+
+def by_key(result: StatsResult, source: str | None = None) -> dict[str, Figure]:
+    return {f.key: f for f in result.figures if source is None or f.source == source}
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_chinese_numerals_round_trip(n: int) -> None:
+    assert parse_chinese(to_chinese(n)) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("三", 3),
+        ("十二", 12),
+        ("两千零五", 2005),
+        ("一百零八", 108),
+        ("一万二千", 12000),
+        ("〇", 0),
+        ("千", 1000),
+        ("1.1万", 11000),
+        ("3,119", 3119),
+    ],
+)
+def test_numerals(text: str, value: int) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["二〇一八", "二三", "一是", "百百", ""])
+def test_not_numerals(text: str) -> None:
+    assert parse_number(text) is None
+
+
+@given(st.integers(min_value=0, max_value=99_999), st.integers(min_value=0, max_value=9), st.sampled_from(["万", "亿"]))
+def test_wan_yi_multiply(whole: int, tenth: int, big: str) -> None:
+    scale = 10_000 if big == "万" else 100_000_000
+    assert parse_number(f"{whole}.{tenth}{big}") == whole * scale + tenth * scale // 10
+
+
+@given(
+    st.integers(min_value=1, max_value=10**7),
+    st.sampled_from(["余", "多"]),
+    st.sampled_from(["条", "件", "人次", "篇"]),
+)
+def test_approx_after_number(n: int, marker: str, unit: str) -> None:
+    text = f"全年主动公开{n}{marker}{unit}。"
+    [m] = list(mentions(text))
+    assert (m.value, m.approx, m.unit) == (n, True, unit)
+    assert text[m.start : m.end] == str(n)
+
+
+@given(st.integers(min_value=1, max_value=9999), st.sampled_from(["约", "近", "超过"]))
+def test_approx_before_number(n: int, marker: str) -> None:
+    [m] = list(mentions(f"共受理申请{marker}{n}件"))
+    assert m.approx and m.value == n
+
+
+@given(st.sampled_from(["", " ", "/", "／", "—", "——", "-", "无", "\u3000"]))
+def test_not_reported_cells_have_no_value(cell: str) -> None:
+    assert parse_cell(cell) is None
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["", "件", "条", " 万元", "人次"]))
+def test_cells_with_units(n: int, unit: str) -> None:
+    assert parse_cell(f" {n}{unit} ") == n
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="主动公开政府信息申请件条次万余多约三十百0123456789.,，。、|\n\t /—（）", max_size=200))
+def test_any_text_gives_grounded_figures(text: str) -> None:
+    result = extract_statistics(text)
+    for f in result.figures:
+        assert 0 <= f.start < f.end <= len(text)
+        assert re.fullmatch(r"[\d,.]+\s*[万亿]?|[零〇两一二三四五六七八九十百千万亿]+", text[f.start : f.end])
+    assert len({f.key for f in result.figures}) == len(result.figures)
+
+
+# --- keys ---------------------------------------------------------------------------------
+
+
+def test_pre2019_keys_follow_indicators_md() -> None:
+    doc = (ROOT / "docs" / "INDICATORS.md").read_text(encoding="utf-8")
+    section_a = doc.split("## B.")[0]
+    rows = re.findall(r"^\| `([a-z_.]+)` \| ([^|]+?)(?: \((?:[^()]+)\))? \|$", section_a, re.M)
+    assert [k for k, _ in rows] == [r.key for r in PRE2019_ROWS]
+    for (_, label), row in zip(rows, PRE2019_ROWS, strict=True):
+        assert similarity(label, row.label) == 1.0, (label, row.label)
+
+
+def test_new_template_keys_named_in_indicators_md() -> None:
+    doc = (ROOT / "docs" / "INDICATORS.md").read_text(encoding="utf-8")
+    for rows in TABLE3_ROWS.values():
+        for r in rows:
+            assert f"`{r.key.split('.')[0]}" in doc
+    assert all(f"`{a}`" in doc for a, _ in APPLICANTS)
+    assert len(TABLE4_KEYS) == 15
+    assert {"requests.new.total", "review.pending", "litigation.after_review.total"} <= all_keys()
+
+
+# --- the seeds' 统计表 -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(SEED_TABLES))
+def test_seed_tables_all_71_values(name: str) -> None:
+    result, norm = run((EXAMPLES / name).read_text(encoding="utf-8"))
+    table = by_key(result, "table")
+    expected = [int(v) for v in SEED_TABLES[name].split()]
+    assert [table[r.key].value for r in PRE2019_ROWS] == expected
+    assert result.template == "pre2019"
+    for f in table.values():
+        assert raw_span(norm, f) == str(f.value)
+
+
+@pytest.mark.parametrize("name", sorted(SEED_TABLES))
+def test_seed_tables_match_gold_offsets(name: str, seed_gold: dict[str, Gold]) -> None:
+    gold = seed_gold.get(name)
+    if gold is None or not any(s.get("source") == "table" for s in gold.stats):
+        pytest.skip("no gold table annotations")
+    result, norm = run(gold.text)
+    got = {(f.key, f.value, *norm.to_raw(f.start, f.end)) for f in result.figures if f.source == "table"}
+    want = {(s["key"], s["value"], s["start"], s["end"]) for s in gold.stats if s["source"] == "table"}
+    assert got == want
+
+
+# --- prose ----------------------------------------------------------------------------------------
+
+SEED_000_PROSE = {
+    "proactive.total": 41729,
+    "proactive.key_areas.total": 7084,
+    "proactive.key_areas.food_safety": 588,
+    "proactive.channels.weibo": 5321,  # 微網誌 -> 微博
+    "response.press_conferences.by_heads": 1,
+    "response.interpretations": 112,
+    "requests.received": 414,
+    "requests.received.in_person": 98,
+    "requests.received.online": 84,  # 網路
+    "requests.answered": 418,
+    "requests.answered.refused.not_gov_info": 11,
+    "review.total": 13,
+    "review.upheld": 10,
+    "litigation.total": 14,
+    "litigation.upheld": 5,
+    "capacity.budget": 40,
+    "training.attendees": 3165,
+}
+
+
+def test_prose_seed_000() -> None:
+    result, norm = run((EXAMPLES / "000_740063c653017d1b.txt").read_text(encoding="utf-8"))
+    figures = by_key(result, "text")
+    assert {k: figures[k].value for k in SEED_000_PROSE} == SEED_000_PROSE
+    assert raw_span(norm, figures["proactive.total"]) == "41729"
+    assert "requests.received.fax" not in figures  # not given in the text: never guessed
+    assert all(not f.approx for f in figures.values())
+
+
+def test_prose_seed_002_traditional_and_approx() -> None:
+    result, norm = run((EXAMPLES / "002_4939b4cfb099ba1c.txt").read_text(encoding="utf-8"))
+    figures = by_key(result, "text")
+    attendees = figures["training.attendees"]
+    assert (attendees.value, attendees.approx, raw_span(norm, attendees)) == (80, True, "80")
+    assert figures["review.upheld"].value == 5  # 其中5件維持: the result follows the number
+    assert figures["litigation.other"].value == 1
+    assert figures["requests.answered.refused.state_secret"].value == 0  # 0件 written as a digit counts
+    assert "response.interpretations" not in figures  # 圖片解讀8篇 is a subset, not the figure
+    assert "meetings.total" not in figures and "training.sessions" not in figures  # 會議和培訓10餘次: ambiguous
+
+
+def test_prose_cumulative_only_without_yearly_figure() -> None:
+    result, norm = run((EXAMPLES / "003_5e3e2af98a4f9789.txt").read_text(encoding="utf-8"))
+    total = by_key(result)["proactive.total"]
+    assert (total.value, total.approx, raw_span(norm, total)) == (8000, True, "8000")
+    result, _ = run("2018年共主动公开政府信息56条（累计达到446条）。")
+    assert by_key(result)["proactive.total"].value == 56
+
+
+@pytest.mark.parametrize("name", ["000_740063c653017d1b.txt", "002_4939b4cfb099ba1c.txt"])
+def test_prose_matches_gold(name: str, seed_gold: dict[str, Gold]) -> None:
+    gold = seed_gold.get(name)
+    if gold is None:
+        pytest.skip("no gold annotations")
+    found = extract_all(normalise(gold.text).text)
+    got = {(f.key, f.value) for f in pick(found.prose)}
+    assert got == {(s["key"], s["value"]) for s in gold.stats if s["source"] == "text"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "key", "value", "approx"),
+    [
+        ("全年共受理申请三件。", "requests.received", 3, False),
+        ("发布政策解读1.1万余篇。", "response.interpretations", 11000, True),
+        ("全区主动公开政府信息1.53万条。", "proactive.total", 15300, False),
+        ("从事政府信息公开工作人员近千名。", "capacity.staff", 1000, True),
+        ("政府信息公开专项经费3500元。", "capacity.budget", 0.35, False),
+    ],
+)
+def test_prose_numbers_in_sentences(sentence: str, key: str, value: float, approx: bool) -> None:
+    fig = by_key(extract_statistics(sentence))[key]
+    assert (fig.value, fig.approx) == (value, approx)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "当面申请占总数的23.67%。",  # a share is not a statistic
+        "本年度未收到政府信息公开申请。",  # zero in words
+        "发放宣传折页4000余份，组织33场垃圾分类宣传、培训活动。",  # no indicator named
+        "涉及食品安全、环境状况、保障性安居工程等相关信息9条。",  # two key areas: no single key
+        "2019年1月1日至2019年12月31日。",
+    ],
+)
+def test_prose_non_statistics(sentence: str) -> None:
+    assert extract_statistics(sentence).figures == []
+
+
+# --- checks --------------------------------------------------------------------------------------
+
+
+def test_seed_001_table_versus_text() -> None:
+    result, norm = run((EXAMPLES / "001_b2486e1d6f11ea96.txt").read_text(encoding="utf-8"))
+    assert by_key(result)["proactive.total"].source == "table"  # the table wins
+    [check] = [c for c in result.checks if c.rule == "table_vs_text"]
+    assert check.keys == ["proactive.total"] and check.severity == "warning"
+    assert "31" in check.message and "56" in check.message
+    assert [norm.raw[slice(*norm.to_raw(a, b))] for a, b in check.offsets] == ["31", "56"]
+
+
+def test_sum_checks_name_keys_values_and_offsets() -> None:
+    text = "政府信息公开情况统计表\n" + "\n".join(
+        f"{label} | 件 | {value} |"
+        for label, value in [
+            ("（一）收到申请数", 9),
+            ("1.当面申请数", 2),
+            ("2.传真申请数", 0),
+            ("3.网络申请数", 3),
+            ("4.信函申请数", 1),
+        ]
+    )
+    result = extract_statistics(text)
+    [check] = [c for c in result.checks if c.rule == "sum.requests.received"]
+    assert check.keys[0] == "requests.received" and len(check.offsets) == 5
+    assert "9" in check.message and "6" in check.message
+    assert [text[a:b] for a, b in check.offsets] == ["9", "2", "0", "3", "1"]
+
+
+def test_seed_004_checks() -> None:
+    result, _ = run((EXAMPLES / "004_7c2d47552574f996.txt").read_text(encoding="utf-8"))
+    rules = {c.rule for c in result.checks}
+    assert "table_vs_text" in rules  # the text's 2期 培训 against the table's 0
+    assert not any(r.startswith("sum.") for r in rules)  # the table itself adds up
+
+
+# --- tables in every layout (synthetic, from the official labels) -----------------------------------
+
+_S2T = opencc.OpenCC("s2t")
+_VALUES = {r.key: (i * 7) % 50 for i, r in enumerate(PRE2019_ROWS)}
+
+
+def _label(label: str, variant: str) -> str:
+    if variant == "spaced":
+        return " ".join(label)
+    if variant == "no_shu":
+        return label.removesuffix("数")
+    if variant == "zixun":
+        return label.replace("信息", "资讯")
+    return label
+
+
+_LAYOUTS = {
+    "pipe": lambda rows: "\n".join(f"{lab} | {u} | {v} |" for lab, u, v in rows),
+    "cell_per_line_pipe": lambda rows: "\n".join(f"{lab} |\n{u} |\n{v} |\n||||" for lab, u, v in rows),
+    "blank_line_cells": lambda rows: "\n\n".join(f"{lab}\n\n{u}\n\n{v}" for lab, u, v in rows),
+    "tab_indented": lambda rows: "\n\n".join(f"\t{lab}\n\t{u}\n\t{v}" for lab, u, v in rows),
+    "pdftotext_layout": lambda rows: "\n".join(f"  {lab}{' ' * (3 + len(lab) % 7)}{u}     {v}" for lab, u, v in rows),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(_LAYOUTS))
+@pytest.mark.parametrize("variant", ["plain", "spaced", "no_shu", "zixun", "traditional"])
+def test_pre2019_table_layouts(layout: str, variant: str) -> None:
+    rows = [(_label(r.label, variant), r.unit, _VALUES[r.key]) for r in PRE2019_ROWS]
+    text = "附件\n政府信息公开情况统计表\n统 计 指 标 | 单位 | 统计数\n" + _LAYOUTS[layout](rows) + "\n"
+    if variant == "traditional":
+        text = _S2T.convert(text)
+    result, _ = run(text)
+    assert {k: f.value for k, f in by_key(result, "table").items()} == _VALUES
+    assert result.template == "pre2019"
+
+
+def test_pre2019_reordered_and_paraphrased_rows() -> None:
+    rows = [(r.label, r.unit, _VALUES[r.key]) for r in PRE2019_ROWS]
+    rows[30] = ("当面申请", "件", _VALUES["requests.received.in_person"])  # dropped 数
+    rows[32] = ("网上申请数", "件", _VALUES["requests.received.online"])  # 网上 for 网络
+    rows[35] = ("办结按时数", "件", _VALUES["requests.closed.on_time"])  # reordered words
+    rows[2], rows[5] = rows[5], rows[2]  # a row moved out of the form's order
+    result, _ = run("统计表\n" + "\n".join(f"{a} | {b} | {c} |" for a, b, c in rows))
+    assert {k: f.value for k, f in by_key(result, "table").items()} == _VALUES
+
+
+@pytest.mark.parametrize("blank", ["", "/", "—", "无"])
+def test_not_reported_is_not_zero(blank: str) -> None:
+    result, _ = run(f"统计表\n（一）收到申请数 | 件 | {blank} |\n1.当面申请数 | 件 | 0 |\n2.传真申请数 | 件 | 5 |")
+    table = by_key(result, "table")
+    assert "requests.received" not in table
+    assert table["requests.received.in_person"].value == 0 and table["requests.received.fax"].value == 5
+
+
+# --- 2019 / 2021 tables from real reports --------------------------------------------------------------
+
+
+def data(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+def test_2021_pdftotext_layout_all_200_values() -> None:
+    result, norm = run(data("huaian_city_2024.pdftotext-layout.txt"))
+    table = by_key(result, "table")
+    assert result.template == "2021"
+    assert len(table) == 10 + 25 * 7 + 15
+    assert table["proactive.fees.amount"].value == 96171.6
+    assert [table[f"requests.partly_granted.{a}"].value for a, _ in APPLICANTS] == [447, 7, 0, 0, 0, 0, 454]
+    assert [table[f"requests.other.unpaid.{a}"].value for a, _ in APPLICANTS] == [6, 0, 0, 0, 0, 0, 6]
+    assert [table[k].value for k in TABLE4_KEYS] == [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
+    assert not [c for c in result.checks if c.rule.startswith(("sum.", "table."))]  # it all adds up
+    assert raw_span(norm, table["requests.handled.total"]) == "3050"
+
+
+def test_pdf_layout_blank_cells_placed_by_column() -> None:
+    lines = data("huaian_city_2024.pdftotext-layout.txt").split("\n")
+    i = next(n for n, line in enumerate(lines) if "1.属于国家秘密" in line)
+    lines[i] = re.sub(r"(?<=\s)0(?=\s|$)", " ", lines[i])
+    table = by_key(run("\n".join(lines))[0], "table")
+    assert table["requests.refused.state_secret.natural_person"].value == 2
+    assert table["requests.refused.state_secret.total"].value == 2
+    assert "requests.refused.state_secret.business" not in table
+
+
+def test_2019_pipe_rows_spaced_headers_and_truncated_row() -> None:
+    result, _ = run(data("64_pufang_industrial_park_chibi_2020.txt"))
+    table = by_key(result, "table")
+    assert result.template == "2019"
+    assert [table[f"proactive.normative_docs.{c}"].value for c in ("issued", "published", "in_force")] == [33, 8, 8]
+    assert table["proactive.procurement.amount"].value == 0
+    assert [table[f"requests.new.{a}"].value for a, _ in APPLICANTS] == [0] * 7
+    assert {k for k in table if k.startswith("requests.granted.")} == {
+        "requests.granted.natural_person",
+        "requests.granted.business",
+        "requests.granted.research",
+    }
+    assert any(c.rule == "table.truncated" for c in result.checks)
+
+
+def test_2019_header_cells_cut_short() -> None:
+    result, _ = run(data("45_yanglin_town_hengdong_2023.txt"))  # 本年新 | 本年新 | 对外公开总数量
+    table = by_key(result, "table")
+    assert result.template == "2019"
+    assert {k: f.value for k, f in table.items()} == {
+        "proactive.rules.issued": 1,
+        "proactive.rules.published": 1,
+        "proactive.rules.in_force": 1,
+        "proactive.normative_docs.issued": 22,
+        "proactive.normative_docs.published": 22,
+        "proactive.normative_docs.in_force": 22,
+        "proactive.procurement.projects": 0,
+        "proactive.procurement.amount": 0,
+    }
+
+
+def test_2019_blank_line_cells() -> None:
+    result, _ = run(data("08_hebao_town_rongchang_2020.txt"))
+    table = by_key(result, "table")
+    assert result.template == "2019"
+    assert len(table) == 20 and {f.value for f in table.values()} == {0}
+    assert table["proactive.fees.change"].value == 0
+
+
+def test_2021_pipe_rows() -> None:
+    result, _ = run(data("50_xiliu_town_2023_spam.txt"))
+    table = by_key(result, "table")
+    assert result.template == "2021"
+    assert [table[f"proactive.normative_docs.{c}"].value for c in ("issued", "repealed", "in_force")] == [4, 0, 32]
+    assert table["proactive.fees.amount"].unit == "万元"
+    # the text says 0 规范性文件 for the year, the table 4 and 32
+    assert {c.rule for c in result.checks} >= {"table_vs_text", "table.truncated"}
+    result, _ = run(data("39_wuqiang_commerce_bureau_2022.txt"))
+    assert result.template == "2021" and len(by_key(result, "table")) == 10
+
+
+def test_rows_that_cannot_be_placed_give_checks_not_values() -> None:
+    # one cell per line, the empty cells collapsed into '|||||||': positions are lost
+    result, _ = run(data("34_yueyang_nanhu_bureau_2019.txt"))
+    table = by_key(result, "table")
+    assert not any(k.startswith("requests.new.") and k != "requests.new.total" for k in table)
+    assert table["requests.new.total"].value == 3  # the last value sums the others: 总计
+    unplaced = [c for c in result.checks if c.rule == "table.unplaced"]
+    assert len(unplaced) == 4 and all(c.offsets for c in unplaced)
+
+
+def test_merged_cells_repeated_by_a_reader() -> None:
+    text = "\n".join(
+        [
+            "第二十条第（五）项 | 第二十条第（五）项 | 第二十条第（五）项 | 第二十条第（五）项",
+            "信息内容 | 本年处理决定数量 | 本年处理决定数量 | 本年处理决定数量",
+            "行政许可 | 12 | 12 | 12",
+            "第二十条第（六）项 | 第二十条第（六）项 | 第二十条第（六）项 | 第二十条第（六）项",
+            "信息内容 | 本年处理决定数量 | 本年处理决定数量 | 本年处理决定数量",
+            "行政处罚 | 5 | 6 | 7",
+        ]
+    )
+    result = extract_statistics(text)
+    table = by_key(result, "table")
+    assert table["proactive.licensing.decisions"].value == 12
+    assert "proactive.penalties.decisions" not in table  # three different values under one column: refused
+    assert any(c.rule == "table.unplaced" for c in result.checks)
+
+
+def test_blank_tables() -> None:
+    header = "三、收到和处理政府信息公开申请情况\n申请人情况 | 自然人 | 总计\n"
+    result = extract_statistics(header + "一、本年新收政府信息公开申请数量 | | | | | | | |\n")
+    assert [f for f in result.figures if f.source == "table"] == []
+    assert any(c.rule == "table.empty" for c in result.checks)
+
+
+# --- evaluation ----------------------------------------------------------------------------------
+
+
+def test_score_statistics_on_seed_records(seed_gold: dict[str, Gold]) -> None:
+    records = [g for g in seed_gold.values() if g.stats]
+    if not records:
+        pytest.skip("no gold annotations")
+    scores = score_statistics(records)
+    assert scores["reports"] == len(records)
+    assert scores["by_template"]["pre2019"]["table"]["precision"] == 1.0
+    assert scores["overall"]["text"]["recall"] > 0.9
+
+
+def test_score_statistics_counts_by_key_and_value() -> None:
+    text = "统计表\n（一）收到申请数 | 件 | 4 |\n全年共受理申请5件。"
+    record = {
+        "id": "x",
+        "text": text,
+        "template": "pre2019",
+        "stats": [
+            {"key": "requests.received", "value": 4, "source": "table"},
+            {"key": "requests.received.letter", "value": 1, "source": "table"},
+            {"key": "requests.received", "value": 5, "source": "text"},
+        ],
+    }
+    scores = score_statistics([record])
+    assert scores["overall"]["table"] == {"tp": 1, "fp": 0, "fn": 1, "precision": 1.0, "recall": 0.5, "f1": 2 / 3}
+    assert scores["overall"]["text"]["tp"] == 1
