@@ -43,6 +43,12 @@ def words(text: str) -> list[str]:
     return [w for w in tokenizer().lcut(text, HMM=False) if w.strip()]
 
 
+@lru_cache(maxsize=4096)
+def heading_words(title: str) -> tuple[str, ...]:
+    """Words of a heading without its enumerator (cached: every unit of a section asks)."""
+    return tuple(words(re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]?", "", title)))
+
+
 def _char_ngrams(text: str, prefix: str, n_max: int, out: dict[str, float]) -> None:
     for n in range(1, n_max + 1):
         for i in range(len(text) - n + 1):
@@ -82,7 +88,7 @@ def featurize(u: UnitContext) -> dict[str, float]:
     _cues(u.text, "", f, u.year)
     for depth, title in enumerate(u.heading_path[-2:]):
         weight = 1.0 if depth == len(u.heading_path[-2:]) - 1 else 0.5
-        for w in words(re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]?", "", title)):
+        for w in heading_words(title):
             f[f"h:{w}"] = max(f.get(f"h:{w}", 0.0), weight)
         _cues(title, "h", f, u.year)
     if not u.heading_path:

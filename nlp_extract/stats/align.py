@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .labels import best_window_similarity
+from .labels import best_window_similarities
 from .tables import Row
 
 MIN_SCORE = 0.6
@@ -19,7 +19,7 @@ SURE_SCORE = 0.85
 
 
 def score_matrix(rows: Sequence[Row], labels: Sequence[str]) -> list[list[float]]:
-    return [[best_window_similarity(r.label_texts, lab) for lab in labels] for r in rows]
+    return [best_window_similarities(r.label_texts, labels) for r in rows]
 
 
 def align(scores: Sequence[Sequence[float]], min_score: float = MIN_SCORE) -> dict[int, int]:

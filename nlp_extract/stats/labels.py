@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
 
 #: Regional or older wordings -> the official word (applied to both sides of a comparison).
 SYNONYMS: tuple[tuple[str, str], ...] = (
@@ -47,9 +50,17 @@ def canonical(label: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _bigrams(s: str) -> Counter[str]:
+def _profile(s: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Character-bigram and character counts of a canonical label."""
     padded = f"^{s}$"
-    return Counter(padded[i : i + 2] for i in range(len(padded) - 1))
+    return dict(Counter(padded[i : i + 2] for i in range(len(padded) - 1))), dict(Counter(s))
+
+
+def _overlap(a: dict[str, int], b: dict[str, int]) -> int:
+    """Size of the multiset intersection (what ``Counter.__and__`` computes, without building it)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(min(v, b.get(k, 0)) for k, v in a.items())
 
 
 @lru_cache(maxsize=65536)
@@ -65,24 +76,75 @@ def similarity(a: str, b: str) -> float:
         return 0.0
     if ca == cb:
         return 1.0
-    ga, gb = _bigrams(ca), _bigrams(cb)
-    bigram = 2 * sum((ga & gb).values()) / (sum(ga.values()) + sum(gb.values()))
-    ua, ub = Counter(ca), Counter(cb)
-    unigram = 2 * sum((ua & ub).values()) / (len(ca) + len(cb))
+    (ga, ua), (gb, ub) = _profile(ca), _profile(cb)
+    bigram = 2 * _overlap(ga, gb) / (len(ca) + len(cb) + 2)
+    unigram = 2 * _overlap(ua, ub) / (len(ca) + len(cb))
     return max(bigram, (bigram + unigram) / 2)
 
 
-def best_window_similarity(cells: Sequence[str], label: str, width: int = 3) -> float:
-    """Best similarity of ``label`` to any run of up to ``width`` consecutive cells.
+@dataclass(frozen=True)
+class LabelIndex:
+    """The template labels as count matrices, to score one text against all of them at once."""
+
+    canonical: tuple[str, ...]
+    lengths: np.ndarray
+    bigram_ids: dict[str, int]
+    bigrams: np.ndarray  # labels x bigram vocabulary
+    char_ids: dict[str, int]
+    chars: np.ndarray  # labels x character vocabulary
+
+
+@lru_cache(maxsize=64)
+def label_index(labels: tuple[str, ...]) -> LabelIndex:
+    canon = tuple(canonical(lab) for lab in labels)
+    profiles = [_profile(c) for c in canon]
+    bigram_ids = {g: i for i, g in enumerate(sorted({g for p in profiles for g in p[0]}))}
+    char_ids = {c: i for i, c in enumerate(sorted({c for p in profiles for c in p[1]}))}
+    bigrams = np.zeros((len(canon), len(bigram_ids)), dtype=np.int32)
+    chars = np.zeros((len(canon), len(char_ids)), dtype=np.int32)
+    for row, (g, u) in enumerate(profiles):
+        for k, v in g.items():
+            bigrams[row, bigram_ids[k]] = v
+        for k, v in u.items():
+            chars[row, char_ids[k]] = v
+    lengths = np.array([len(c) for c in canon], dtype=np.float64)
+    return LabelIndex(canon, lengths, bigram_ids, bigrams, char_ids, chars)
+
+
+def _overlaps(counts: dict[str, int], ids: dict[str, int], matrix: np.ndarray) -> np.ndarray:
+    keys = [k for k in counts if k in ids]
+    if not keys:
+        return np.zeros(matrix.shape[0])
+    cols = matrix[:, [ids[k] for k in keys]]
+    return np.minimum(cols, np.array([counts[k] for k in keys])).sum(axis=1)
+
+
+def similarities(text: str, index: LabelIndex) -> np.ndarray:
+    """``similarity(text, label)`` for every label of the index, vectorised."""
+    c = canonical(text)
+    if not c:
+        return np.zeros(len(index.canonical))
+    g, u = _profile(c)
+    bigram = 2 * _overlaps(g, index.bigram_ids, index.bigrams) / (len(c) + index.lengths + 2)
+    unigram = 2 * _overlaps(u, index.char_ids, index.chars) / (len(c) + index.lengths)
+    sims = np.maximum(bigram, (bigram + unigram) / 2)
+    sims[[i for i, lab in enumerate(index.canonical) if lab == c]] = 1.0
+    sims[index.lengths == 0] = 0.0
+    return sims
+
+
+def best_window_similarities(cells: Sequence[str], labels: Sequence[str], width: int = 3) -> list[float]:
+    """For each label, its best similarity to any run of up to ``width`` consecutive cells.
 
     A row's label may be wrapped over several cells, or carry a group label beside it
     (``三、本年度办理结果 | （一）予以公开``): the best window finds the part that names it.
     """
-    best = 0.0
+    index = label_index(tuple(labels))
+    best = np.zeros(len(labels))
     for i in range(len(cells)):
         for j in range(i + 1, min(len(cells), i + width) + 1):
-            best = max(best, similarity("".join(cells[i:j]), label))
-    return best
+            best = np.maximum(best, similarities("".join(cells[i:j]), index))
+    return [float(x) for x in best]
 
 
 def squeeze(text: str) -> str:
