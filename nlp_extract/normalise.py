@@ -158,6 +158,8 @@ def normalise(raw: str, rules: Sequence[Rule] = DEFAULT_RULES) -> Normalised:
     """Raw decoded text -> simplified, cleaned analysis text and its offset map."""
     text, offsets = simplified(raw)
     for rule in rules:
-        text, step = apply_edits(text, list(rule(text)))
-        offsets = offsets.then(step)
+        edits = list(rule(text))
+        if edits:  # most rules find nothing in most reports: skip the identity composition
+            text, step = apply_edits(text, edits)
+            offsets = offsets.then(step)
     return Normalised(raw=raw, text=text, offsets=offsets)
