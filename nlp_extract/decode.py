@@ -57,20 +57,38 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 raise InputError(f"undecodable text: {name} BOM but invalid data ({e.reason})") from None
     if (u16 := _utf16_without_bom(data)) is not None:
         return u16
-    if b"\x00" in data[:4096]:
-        raise InputError("binary file, not text (use a supported format: txt, html, docx, pdf)")
-    try:
+    try:  # before the NUL test: valid UTF-8 with a few stray NULs is damaged text, not a binary file
         return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    if b"\x00" in data[:4096]:
+        raise InputError("binary file, not text (use a supported format: txt, html, docx, pdf)")
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
-        raise InputError("undecodable: no known text encoding fits (binary file?)")
+        return _damaged(data)
     name = _WIDEN.get(best.encoding.lower().replace("_", ""), best.encoding)
     try:
         return _checked(data.decode(name), name)
     except UnicodeDecodeError:
         return _checked(str(best), best.encoding)
+
+
+def _damaged(data: bytes) -> tuple[str, str]:
+    """Last resort when no encoding fits: a download cut inside a character, or UTF-8 with a few bad bytes.
+
+    Either is a report worth reading; the broken bytes become U+FFFD (one character each, so the
+    text still indexes everything else).  Legacy double-byte encodings get no tolerant decoding:
+    Big5 bytes decode as GB18030 almost without errors, so errors cannot tell them apart.
+    """
+    for cut in (1, 2, 3):
+        best = charset_normalizer.from_bytes(data[:-cut]).best() if len(data) > 64 else None
+        if best is not None:
+            name = codecs.lookup(_WIDEN.get(best.encoding.lower().replace("_", ""), best.encoding)).name
+            return _checked(data.decode(name, errors="replace"), name)
+    text = data.decode("utf-8", errors="replace")  # GBK or Big5 read so gives far more than 1% U+FFFD
+    if text.count("\ufffd") <= max(3, len(text) // 100):
+        return _checked(text, "utf-8")
+    raise InputError("undecodable: no known text encoding fits (binary file?)")
 
 
 def _checked(text: str, encoding: str) -> tuple[str, str]:

@@ -22,7 +22,8 @@ _TENSE = {
     "future": re.compile(r"将|下一步|下步|今后|明年|拟|计划|力争|要(?:进一步|继续|加强|切实|着力)"),
     "past": re.compile(r"了|已经|已|完成|实现|取得"),
     "problem": re.compile(r"不足|问题|差距|有待|不够|薄弱|欠缺|还需|仍需|尚未|滞后"),
-    "count": re.compile(r"\d+(?:\.\d+)?\s*(?:万|余|多)?\s*(?:件|条|次|篇|个|项|人次)"),
+    # (?<!\d): a search starts only at a number's first digit, so a long digit run is linear, not quadratic
+    "count": re.compile(r"(?<!\d)\d+(?:\.\d+)?\s*(?:万|余|多)?\s*(?:件|条|次|篇|个|项|人次)"),
     "preamble": re.compile(r"本报告|统计期限|电子版|联系|邮编|地址|如对"),
 }
 

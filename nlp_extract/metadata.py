@@ -115,7 +115,7 @@ def _candidates(lines: Sequence[Line], head: Sequence[str], text: str) -> Iterat
         _from_titles(head),
         _name_lines(head),
         (m.group(1) for m in _COMPILED_BY.finditer(opening)),
-        (_trailing_name(opening[: m.start()]) for m in _ABBREVIATED.finditer(opening)),
+        (_trailing_name(opening[max(0, m.start() - 32) : m.start()]) for m in _ABBREVIATED.finditer(opening)),
         _named_reports(opening),
         _signature_names(lines),
         (m.group(1) for m in _SOURCE.finditer(text[:3000])),
@@ -230,9 +230,9 @@ def _self_referenced(head: Sequence[str], text: str) -> Iterator[str]:
     for line in head[:10]:
         for m in re.finditer(f"{level}人民政府" if level in "县区市乡镇" else level, line):
             if level in "县区市乡镇":
-                name = _place_prefix(line[: m.start() + 1])
+                name = _place_prefix(line, end=m.start() + 1)
             else:
-                name = _trailing_name(line[: m.end()]) or ""
+                name = _trailing_name(line[max(0, m.end() - 32) : m.end()]) or ""
             if name and (canon := canonical_name(name)):
                 names.add(canon)
     if len(names) == 1:
@@ -244,7 +244,7 @@ def _trailing_name(before: str) -> str | None:
 
     可在兴海县人民政府（ -> 兴海县人民政府; XX市人民政府办公室（以下简称…） -> the whole name.
     """
-    tail = re.search(rf"[{_CJK}（）]{{2,30}}$", before)
+    tail = re.search(rf"[{_CJK}（）]{{2,30}}$", before[-32:])  # the match ends the string: the whole line is quadratic
     if not tail:
         return None
     s = tail.group()
@@ -318,7 +318,7 @@ def _fullest(name: str, lines: Sequence[Line], head: Sequence[str]) -> str:
     gov = core != name
     best = name
     for m in re.finditer(re.escape(core) + ("(?:人民)?政府" if gov else ""), sources):
-        prefix = _PROVINCE.sub("", _place_prefix(sources[: m.start()]))
+        prefix = _PROVINCE.sub("", _place_prefix(sources, end=m.start()))
         if len(prefix) + len(name) > len(best):
             best = prefix + name
     if best == name and gov and re.search(r"(?:乡|镇)$", core) and not re.search(r"[县旗]", core):
@@ -329,18 +329,23 @@ def _fullest(name: str, lines: Sequence[Line], head: Sequence[str]) -> str:
     return best
 
 
-def _place_prefix(before: str, min_core: int = 2) -> str:
+_SUFFIX_AT_END = re.compile(rf"(?:{_PLACE_SUFFIX})$")
+
+
+def _place_prefix(before: str, min_core: int = 2, end: int | None = None) -> str:
     """Place names that end exactly where ``before`` ends (广元市朝天区), read right to left.
 
     A place is two (``min_core``) to seven characters before its suffix; it ends on the left at a
     non-CJK character, a word that precedes names (与, 在, 请…) or the suffix of the place above it.
+    ``end`` reads ``before[:end]`` without copying it (callers scan long lines match by match).
     """
     units: list[str] = []
-    pos = len(before)
-    while m := re.search(rf"(?:{_PLACE_SUFFIX})$", before[:pos]):
+    pos = len(before) if end is None else end
+    # suffixes are 1-3 characters: search the last 4 only (searching the whole prefix is quadratic in long lines)
+    while m := _SUFFIX_AT_END.search(before, max(0, pos - 4), pos):
         start = m.start()
         while start > 0 and re.match(f"[{_CJK}]", before[start - 1]) and before[start - 1] not in _PLACE_STOP:
-            if m.start() - start >= max(min_core, 2) and re.search(rf"(?:{_PLACE_SUFFIX})$", before[:start]):
+            if m.start() - start >= max(min_core, 2) and _SUFFIX_AT_END.search(before, max(0, start - 4), start):
                 break
             start -= 1
         unit = before[start:pos]
@@ -355,7 +360,7 @@ def _counties(line: str) -> Iterator[str]:
     """County names (XX县) a line mentions outside a postal address."""
     line = re.split(r"地址", line)[0]
     for m in re.finditer("县|旗", line):
-        unit = _place_prefix(line[: m.end()])
+        unit = _place_prefix(line, end=m.end())
         if unit.endswith(("县", "旗")) and len(unit) >= 3:
             yield unit
 

@@ -106,13 +106,13 @@ def question_mark_noise(text: str) -> Iterable[Edit]:
     return ((m.start(), m.end(), " " * (m.end() - m.start())) for m in _QMARK_NOISE.finditer(text))
 
 
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]|\r(?=\n)")
+_INVISIBLE = re.compile(r"[\x00\u200b-\u200f\u2060\ufeff\u00ad]|\r(?=\n)")  # NUL: padding of broken downloads
 _SPACES = re.compile(r"[\u00a0\u2002-\u200a\u3000\u202f]")
 _LONE_CR = re.compile(r"\r")
 
 
 def invisible_and_spaces(text: str) -> Iterable[Edit]:
-    """Zero-width marks and CR of CRLF vanish; exotic spaces become ``' '``; lone CR is a newline."""
+    """Zero-width marks, NULs and CR of CRLF vanish; exotic spaces become ``' '``; lone CR is a newline."""
     yield from ((m.start(), m.end(), "") for m in _INVISIBLE.finditer(text))
     yield from ((m.start(), m.end(), " ") for m in _SPACES.finditer(text))
     yield from ((m.start(), m.end(), "\n") for m in _LONE_CR.finditer(text) if not text.startswith("\n", m.end()))

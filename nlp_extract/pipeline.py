@@ -9,6 +9,7 @@ reports; it is what the CLI, the batch runner and the notebooks call.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,8 +17,9 @@ from types import MappingProxyType
 from typing import Any
 
 from .classify import Prediction, RuleLabeller, UnitContext
-from .decode import decode_bytes
-from .link import build_sections, heading_path, innermost
+from .errors import InputError
+from .limits import DEFAULT_LIMITS, Limits, check_text
+from .link import build_sections, heading_paths, section_finder
 from .metadata import extract_meta
 from .model import Labeller, load_labeller
 from .normalise import Normalised, normalise
@@ -79,10 +81,11 @@ def contexts(doc: Doc) -> Doc:
     headings = [ln for ln in doc.lines if ln.kind == "heading"]
     n = max(1, len(doc.text))
     units = doc.units
+    paths = heading_paths(headings, [u.start for u in units])
     doc.contexts = [
         UnitContext(
             text=u.text,
-            heading_path=tuple(heading_path(headings, u.start)),
+            heading_path=paths[i],
             position=u.start / n,
             previous=units[i - 1].text if i else "",
             next=units[i + 1].text if i + 1 < len(units) else "",
@@ -107,11 +110,13 @@ def link(doc: Doc) -> Doc:
     labels = [p[0] for p in doc.predictions]
     scores = [p[1] for p in doc.predictions]
     spans: list[Span] = []
+    find_section = section_finder(doc.sections)
+    by_id = {s.id: s for s in doc.sections}
     for unit, label, members in merge_units(doc.units, labels, doc.text):
         if label is None:
             continue
         start, end, text = doc.raw_slice(unit.start, unit.end)
-        section = innermost(doc.sections, start)
+        section = find_section(start)
         spans.append(
             Span(
                 id=f"p{len(spans) + 1}",
@@ -120,7 +125,7 @@ def link(doc: Doc) -> Doc:
                 end=end,
                 text=text,
                 section=section.id if section else None,
-                heading_path=_titles(doc.sections, section),
+                heading_path=_titles(by_id, section),
                 score=round(min(scores[i] for i in members), 4),
             )
         )
@@ -128,8 +133,7 @@ def link(doc: Doc) -> Doc:
     return doc
 
 
-def _titles(sections: Sequence[Section], section: Section | None) -> list[str]:
-    by_id = {s.id: s for s in sections}
+def _titles(by_id: Mapping[str, Section], section: Section | None) -> list[str]:
     path = []
     while section is not None:
         path.append(section.title)
@@ -170,15 +174,24 @@ def make_doc(raw: str, *, path: str | None = None, encoding: str = "utf-8", fmt:
     return Doc(source=Source(path, encoding, digest, fmt, raw), norm=normalise(raw))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class Extractor:
     """Load a model once; extract from paths or strings.
 
     >>> ex = Extractor.load()                      # the shipped default model
     >>> result = ex.extract_file("report.txt")     # doctest: +SKIP
+
+    ``limits`` bounds every input (:class:`~nlp_extract.limits.Limits`): a text over them is an
+    ``InputError`` before any stage runs, so no input can take long.
     """
 
-    def __init__(self, labeller: Labeller | None = None, pipeline: Sequence[str] = PIPELINE) -> None:
+    def __init__(
+        self, labeller: Labeller | None = None, pipeline: Sequence[str] = PIPELINE, *, limits: Limits | None = None
+    ) -> None:
         self.labeller: Labeller = labeller if labeller is not None else RuleLabeller()
+        self.limits = limits or DEFAULT_LIMITS
         components = _components(self.labeller)
         unknown = [name for name in pipeline if name not in components]
         if unknown:
@@ -187,8 +200,8 @@ class Extractor:
         self._steps = [components[name] for name in pipeline]
 
     @classmethod
-    def load(cls, model_dir: str | Path | None = None) -> Extractor:
-        return cls(load_labeller(Path(model_dir) if model_dir else DEFAULT_MODEL))
+    def load(cls, model_dir: str | Path | None = None, *, limits: Limits | None = None) -> Extractor:
+        return cls(load_labeller(Path(model_dir) if model_dir else DEFAULT_MODEL), limits=limits)
 
     def run(self, doc: Doc) -> Doc:
         for step in self._steps:
@@ -196,17 +209,25 @@ class Extractor:
         return doc
 
     def extract_text(self, raw: str, *, path: str | None = None, encoding: str = "utf-8", fmt: str = "txt") -> Result:
+        check_text(raw, self.limits, path or "the text")
+        if (bad := _SURROGATE.search(raw)) is not None:  # a str decoded with surrogateescape: not text
+            raise InputError(f"{path or 'the text'} has a lone surrogate (U+{ord(bad.group()):04X}): not valid Unicode")
         doc = self.run(make_doc(raw, path=path, encoding=encoding, fmt=fmt))
         return to_result(doc)
 
     def extract_bytes(self, data: bytes, *, path: str | None = None) -> Result:
-        text, encoding = decode_bytes(data)
+        from .readers import decode_text
+
+        try:
+            text, encoding = decode_text(data, self.limits)
+        except InputError as e:
+            raise InputError(f"{path}: {e}" if path else str(e)) from None
         return self.extract_text(text, path=path, encoding=encoding)
 
     def extract_file(self, path: str | Path) -> Result:
         from .readers import read_document
 
-        document = read_document(path)
+        document = read_document(path, self.limits)
         return self.extract_text(document.text, path=str(path), encoding=document.encoding, fmt=document.format)
 
     def __call__(self, raw: str) -> Result:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
+import json
 import os
 import re
 import shlex
@@ -22,17 +23,19 @@ import shutil
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .decode import decode_bytes
 from .errors import InputError
+from .limits import DEFAULT_LIMITS, Limits, check_size, check_text
 
 __all__ = ["Document", "read_document"]
 
@@ -55,19 +58,31 @@ class Document:
     format: str
 
 
-def read_document(path: str | Path, *, max_bytes: int = 200_000_000) -> Document:
-    """Read a report file of any supported format; raise ``InputError`` with a one-line reason."""
-    p = Path(path)
-    data = _read_bytes(p, max_bytes)
+def read_document(path: str | Path, limits: Limits | None = None, *, max_bytes: int | None = None) -> Document:
+    """Read a report file of any supported format; raise ``InputError`` with a one-line reason.
+
+    ``limits`` bounds the file and its text (see :mod:`nlp_extract.limits`); ``max_bytes``
+    overrides its ``max_bytes`` alone.
+    """
+    limits = limits or DEFAULT_LIMITS
+    if max_bytes is not None:  # as before limits existed: caps the file and a .docx's inflated parts
+        limits = replace(limits, max_bytes=max_bytes, max_unpacked_bytes=min(max_bytes, limits.max_unpacked_bytes))
+    doc = _read_document(Path(path), limits)
+    check_text(doc.text, limits, str(path))
+    return doc
+
+
+def _read_document(p: Path, limits: Limits) -> Document:
+    data = _read_bytes(p, limits.max_bytes)
     kind = _sniff(p.suffix.lower(), data)
     name = str(p)
     if kind == "pdf":
-        return Document(_guard(name, "PDF", lambda: _read_pdf(data, name)), "unicode", "pdf")
+        return Document(_read_pdf_isolated(data, name, limits), "unicode", "pdf")
     if kind == "zip":
-        return Document(_guard(name, ".docx", lambda: _read_docx(data, name, max_bytes)), "utf-8", "docx")
+        return Document(_guard(name, ".docx", lambda: _read_docx(data, name, limits)), "utf-8", "docx")
     if kind in ("ole", "rtf"):
-        docx_bytes = _convert_legacy(data, name, ".doc" if kind == "ole" else ".rtf", p.suffix.lower())
-        return Document(_guard(name, "converted .doc", lambda: _read_docx(docx_bytes, name, max_bytes)), "utf-8", "doc")
+        docx_bytes = _convert_legacy(data, name, ".doc" if kind == "ole" else ".rtf", p.suffix.lower(), limits)
+        return Document(_guard(name, "converted .doc", lambda: _read_docx(docx_bytes, name, limits)), "utf-8", "doc")
     if kind == "image":
         raise InputError(f"{name} is an image, not a text document; it needs OCR")
     if kind == "mht":
@@ -76,10 +91,24 @@ def read_document(path: str | Path, *, max_bytes: int = 200_000_000) -> Document
         text, encoding = _guard(name, "HTML", lambda: _read_html(data, name))
         return Document(text, encoding, "html")
     try:
-        text, encoding = decode_bytes(data)
+        text, encoding = decode_text(data, limits)
     except InputError as e:
         raise InputError(f"{name}: {e}") from None
     return Document(text, encoding, "txt")
+
+
+def decode_text(data: bytes, limits: Limits) -> tuple[str, str]:
+    """``decode_bytes`` within the limits: bytes that must hold too many characters are not decoded at all.
+
+    Every supported encoding takes at most 4 bytes a character, so over ``4 * max_chars`` bytes
+    the text is too long whatever the encoding, and the detector never sees it.
+    """
+    check_size(len(data), limits)
+    if len(data) > 4 * limits.max_chars:
+        raise InputError(f"{len(data):,} bytes hold more text than the {limits.max_chars:,}-character limit")
+    text, encoding = decode_bytes(data)
+    check_text(text, limits)
+    return text, encoding
 
 
 def _guard(name: str, what: str, read: Callable[[], _T]) -> _T:
@@ -110,7 +139,7 @@ def _read_bytes(p: Path, max_bytes: int) -> bytes:
         raise InputError(f"cannot read {p}: {e.strerror or e}") from None
     if p.is_dir():
         raise InputError(f"{p} is a directory, not a report file")
-    if st.st_size > max_bytes:
+    if st.st_size > max_bytes:  # refused before a byte is read
         raise InputError(f"{p} is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit")
     try:
         data = p.read_bytes()
@@ -229,16 +258,22 @@ def _read_html(data: bytes, name: str) -> tuple[str, str]:
     text, encoding = _decode_html(data)
     parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
-        root = lxml_html.document_fromstring(text.encode("utf-8"), parser=parser)
+        # NULs (damaged downloads) would reach the text as U+FFFD: they are nothing, drop them
+        root = lxml_html.document_fromstring(text.replace("\x00", "").encode("utf-8"), parser=parser)
     except Exception as e:
         if "empty" in str(e).lower():
             raise InputError(f"{name}: the HTML page has no content") from None
         raise
+    if any("excessive depth" in err.message.lower() for err in parser.error_log):
+        # libxml2 stops at 256 levels and drops what is deeper: refuse rather than lose text silently
+        raise InputError(f"{name}: the HTML page is nested over {_HTML_MAX_DEPTH} elements deep (unclosed tags?)")
     lines = _html_lines(root)
     if not lines:
         raise InputError(f"{name}: the HTML page has no text")
     return "\n".join(lines) + "\n", encoding
 
+
+_HTML_MAX_DEPTH = 255  # libxml2's limit without XML_PARSE_HUGE, kept: the tree walks here recurse per level
 
 _WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "big5": "big5hkscs", "big5hkscs": "big5hkscs"}
 _SINGLE_BYTE_WESTERN = frozenset({"iso8859-1", "cp1252", "ascii", "iso8859-15"})  # codecs.lookup() names
@@ -590,13 +625,13 @@ def _in_skipped(el: Any, body: Any, is_chrome: Callable[[Any], bool]) -> bool:
 # ----------------------------------------------------------------------------- DOCX and legacy .doc
 
 
-def _read_docx(data: bytes, name: str, max_bytes: int) -> str:
+def _read_docx(data: bytes, name: str, limits: Limits) -> str:
     """Body paragraphs and tables in document order; merged cells repeated over the grid."""
     import docx
     from docx.oxml.ns import qn
     from docx.table import Table
 
-    _check_zip(data, name, max_bytes)
+    _check_zip(data, name, limits.max_unpacked_bytes)
     document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     p_tag, tbl_tag, sdt_tag, content_tag = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
@@ -623,7 +658,7 @@ def _read_docx(data: bytes, name: str, max_bytes: int) -> str:
 _SPACE_RUN = re.compile(r"[ \f\v\r\xa0]+")
 
 
-def _check_zip(data: bytes, name: str, max_bytes: int) -> None:
+def _check_zip(data: bytes, name: str, max_unpacked: int) -> None:
     """Refuse zip bombs and non-Word zips before python-docx inflates anything."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -638,7 +673,7 @@ def _check_zip(data: bytes, name: str, max_bytes: int) -> None:
             raise InputError(f"{name}: a spreadsheet or presentation, not a Word report")
         raise InputError(f"{name}: a zip archive that is not a .docx (no word/document.xml)")
     total = sum(i.file_size for i in infos)
-    if len(infos) > 10_000 or total > max_bytes or (total > 20_000_000 and total > 100 * len(data)):
+    if len(infos) > 10_000 or total > max_unpacked or (total > 20_000_000 and total > 100 * len(data)):
         raise InputError(
             f"{name}: the .docx would expand to {total:,} bytes in {len(infos)} parts; refusing a zip bomb"
         )
@@ -704,7 +739,7 @@ def _docx_grid(table: Any) -> list[list[str]]:
     return [r + [""] * (width - len(r)) for r in grid]
 
 
-def _convert_legacy(data: bytes, name: str, kind: str, suffix: str) -> bytes:
+def _convert_legacy(data: bytes, name: str, kind: str, suffix: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """A legacy Word file converted to .docx by LibreOffice when installed; else how to do it."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
@@ -712,7 +747,8 @@ def _convert_legacy(data: bytes, name: str, kind: str, suffix: str) -> bytes:
             f"{name}: legacy Word {kind} files are not supported; convert to .docx with LibreOffice: "
             f"soffice --headless --convert-to docx {shlex.quote(name)}"
         )
-    return _office_convert(data, name, office, suffix if suffix in (".doc", ".rtf", ".wps", ".dot") else kind)
+    kind = suffix if suffix in (".doc", ".rtf", ".wps", ".dot") else kind
+    return _office_convert(data, name, office, kind, min(limits.timeout_s, CONVERT_TIMEOUT))
 
 
 def _office_convert(data: bytes, name: str, office: str, suffix: str, timeout: float = CONVERT_TIMEOUT) -> bytes:
@@ -773,9 +809,67 @@ class _PdfPage:
 
 
 _CID = re.compile(r"\(cid:\d+\)")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_PDF_CHILD = "import sys; sys.path.insert(0, sys.argv[1]); from nlp_extract.readers import _pdf_child; _pdf_child()"
 
 
-def _read_pdf(data: bytes, name: str) -> str:
+def _read_pdf_isolated(data: bytes, name: str, limits: Limits) -> str:
+    """:func:`_read_pdf` in a child process, killed after ``timeout_s`` and capped at ``max_memory_bytes``.
+
+    pdfminer is pure Python over untrusted structure: a hostile file (cyclic page tree, endless
+    content stream, broken xref it rebuilds by scanning) can loop or exhaust memory.  A child
+    process is the one bound that holds in every caller (threads, pool workers, Dask).
+    """
+    root = str(Path(__file__).resolve().parent.parent)
+    cmd = [sys.executable, "-c", _PDF_CHILD, root, name, str(limits.max_pdf_pages), str(limits.max_memory_bytes)]
+    try:
+        proc = subprocess.run(cmd, input=data, capture_output=True, timeout=limits.timeout_s, check=False)
+    except subprocess.TimeoutExpired:
+        raise InputError(f"{name}: PDF extraction did not finish within {limits.timeout_s:g} s") from None
+    except OSError as e:
+        raise InputError(f"{name}: cannot start the PDF reader ({e.strerror or e})") from None
+    if proc.returncode == 0:
+        try:
+            answer = json.loads(proc.stdout)
+        except ValueError:
+            answer = None
+        if isinstance(answer, dict) and isinstance(answer.get("text"), str):
+            return _LONE_SURROGATE.sub("\ufffd", answer["text"])  # a broken ToUnicode map can give half pairs
+        if isinstance(answer, dict) and isinstance(answer.get("error"), str):
+            raise InputError(answer["error"])
+    detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    last = detail[-1][:160] if detail else f"exit code {proc.returncode}"
+    if "MemoryError" in last:
+        raise InputError(f"{name}: the PDF needs more than {limits.max_memory_bytes:,} bytes of memory to read")
+    raise InputError(f"{name}: cannot read this PDF file (the reader failed: {last})")
+
+
+def _pdf_child() -> None:
+    """Body of the PDF child: bytes on stdin, ``{"text"}`` or ``{"error"}`` as JSON on stdout."""
+    name, max_pages, max_memory = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
+    out = sys.stdout
+    sys.stdout = sys.stderr  # whatever a library prints cannot corrupt the answer
+    data = sys.stdin.buffer.read()
+
+    def read() -> str:
+        try:
+            return _read_pdf(data, name, max_pages)
+        except MemoryError:
+            raise InputError(f"{name}: the PDF needs more than {max_memory:,} bytes of memory to read") from None
+
+    try:
+        answer = {"text": _guard(name, "PDF", read)}
+    except InputError as e:
+        answer = {"error": str(e)}
+    out.write(json.dumps(answer))
+    out.flush()
+
+
+def _read_pdf(data: bytes, name: str, max_pages: int = DEFAULT_LIMITS.max_pdf_pages) -> str:
     """Text in reading order, page chrome removed, wrapped lines rejoined, ruled tables as grids."""
     import pdfplumber
 
@@ -788,6 +882,8 @@ def _read_pdf(data: bytes, name: str) -> str:
         raise
     pages = []
     with pdf:
+        if len(pdf.pages) > max_pages:
+            raise InputError(f"{name}: the PDF has {len(pdf.pages):,} pages, over the {max_pages:,}-page limit")
         for page in pdf.pages:
             pages.append(_pdf_page(page))
             page.close()  # drop the page's parsed layout: long PDFs stay in bounded memory
@@ -987,9 +1083,33 @@ def _merge_split_tables(pages: Sequence[_PdfPage]) -> list[_PdfLine | _PdfTable]
             prev = items[-1] if items else None
             if n == 0 and isinstance(it, _PdfTable) and isinstance(prev, _PdfTable) and _width(prev) == _width(it):
                 prev, it = _stitch(prev, it)
+                if it.grid and prev.grid and _split_row(prev.grid[-1], it.grid[0]):
+                    last = tuple(
+                        a if (not b or a == b) else _join_pieces([a, b])
+                        for a, b in zip(prev.grid[-1], it.grid[0], strict=False)
+                    )
+                    prev = replace(prev, grid=(*prev.grid[:-1], last))
+                    it = replace(it, grid=it.grid[1:], ids=it.ids[1:])
                 items[-1] = prev
+                if not it.grid:
+                    continue
             items.append(it)
     return items
+
+
+_NUMBER_CELL = re.compile(r"^[-+]?\d[\d,.]*%?$")
+
+
+def _split_row(last: Sequence[str], first: Sequence[str]) -> bool:
+    """The continuation's first row is the rest of the row a page break cut (``主动公开环境…环`` / ``境状况…``)."""
+    differs = False
+    for a, b in zip(last, first, strict=False):
+        if not b or a == b:
+            continue
+        if not a or _HEADING.match(b) or (_NUMBER_CELL.match(a) and _NUMBER_CELL.match(b)):
+            return False
+        differs = True
+    return differs
 
 
 def _width(t: _PdfTable) -> int:
@@ -1055,12 +1175,30 @@ def _pdf_text_lines(items: Sequence[_PdfLine | _PdfTable]) -> list[str]:
     return out
 
 
+def _lead_width(text: str, size: float) -> float:
+    """Width of a line's start up to its first break opportunity.
+
+    A line that ends short of the margin may still be wrapped: the next word could not fit
+    (``〔2021〕30号`` is not broken), so the gap it left counts as reaching the margin.
+    """
+    width = 0.0
+    for k, ch in enumerate(text):
+        if k and _ideograph(ch) and (_ideograph(text[k - 1]) or text[k - 1].isalnum()):
+            break
+        width += size if _wide(ch) else 0.55 * size
+    return width
+
+
+def _ideograph(ch: str) -> bool:
+    return unicodedata.category(ch) == "Lo" and "CJK" in unicodedata.name(ch, "")
+
+
 def _continues(a: _PdfLine, b: _PdfLine, left: float, right: float) -> bool:
     size = max(a.size, b.size, 1.0)
     return (
         not a.row
         and not b.row
-        and a.x1 >= right - 2 * size
+        and a.x1 + _lead_width(b.text, b.size) >= right - 2 * size
         and not a.text.endswith(_CLOSERS)
         and not _HEADING.match(b.text)
         and b.x0 <= left + 0.8 * size

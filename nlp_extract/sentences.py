@@ -67,14 +67,27 @@ def segment(text: str, spans: Iterable[tuple[int, int]]) -> list[Unit]:
 
 
 def merge_units(units: Sequence[Unit], labels: Sequence[L], text: str) -> list[tuple[Unit, L, list[int]]]:
-    """Join consecutive units of one sentence that carry the same label (the guide's span unit)."""
-    merged: list[tuple[Unit, L, list[int]]] = []
+    """Join consecutive units of one sentence that carry the same label (the guide's span unit).
+
+    Groups are collected first and each joined unit is built once: re-slicing the text at every
+    merge is quadratic in a long sentence of many units.
+    """
+    groups: list[tuple[L, list[int]]] = []
     for i, (u, label) in enumerate(zip(units, labels, strict=True)):
-        if merged:
-            prev, prev_label, members = merged[-1]
+        if groups:
+            prev_label, members = groups[-1]
+            prev = units[members[-1]]
             if prev.sentence == u.sentence and prev_label == label and not prev.hard_end:
-                joined = Unit(prev.start, u.end, text[prev.start : u.end], u.sentence, u.hard_end)
-                merged[-1] = (joined, label, [*members, i])
+                members.append(i)
                 continue
-        merged.append((u, label, [i]))
+        groups.append((label, [i]))
+    merged: list[tuple[Unit, L, list[int]]] = []
+    for label, members in groups:
+        first, last = units[members[0]], units[members[-1]]
+        unit = (
+            first
+            if len(members) == 1
+            else Unit(first.start, last.end, text[first.start : last.end], last.sentence, last.hard_end)
+        )
+        merged.append((unit, label, members))
     return merged

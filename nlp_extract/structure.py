@@ -111,7 +111,7 @@ def split_lines(text: str) -> list[Line]:
 
 def numeral_value(s: str) -> int:
     """Value of an enumerator: ``12``, ``十二``, ``③``."""
-    if s.isdigit():
+    if s.isdecimal():  # not isdigit(): "①" and "²" are digits that int() refuses
         return int(s)
     if s in _CIRCLED:
         return _CIRCLED.index(s) + 1
@@ -201,6 +201,9 @@ def find_table_lines(lines: Sequence[Line], raw_lines: Sequence[str], reach: int
     return inside
 
 
+MAX_DEPTH = 16  # outline levels; real reports use at most 4
+
+
 @dataclass
 class _Open:
     style: str
@@ -228,6 +231,8 @@ def outline_levels(markers: Sequence[Marker]) -> list[int]:
             target = next((i for i, o in enumerate(stack) if o.style == m.style), None)
             if target is None:
                 target = next((i for i, o in enumerate(stack) if o.family == m.family), None)
+        if target is None and len(stack) >= MAX_DEPTH:  # no outline is this deep; a deeper stack makes this quadratic
+            target = len(stack) - 1
         if target is None:
             stack.append(_Open(m.style, m.family, m.number, len(stack) + 1))
         else:

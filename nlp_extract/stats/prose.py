@@ -11,9 +11,12 @@ worse than none.  Percentages, years and dates never match because only counter 
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Figure
 from .numbers import APPROX_AFTER, APPROX_BEFORE, APPROX_INFIX, parse_number
@@ -111,15 +114,23 @@ def _forward(text: str, pos: int, stops: str, limit: int = 12) -> str:
 
 def headings_before(text: str, pos: int, n: int = 2) -> list[str]:
     """The nearest ``n`` heading lines above ``pos`` (short enumerated lines), nearest first."""
-    found: list[str] = []
-    end = text.rfind("\n", 0, pos)
-    while end > 0 and len(found) < n:
-        start = text.rfind("\n", 0, end) + 1
-        line = text[start:end]
+    ends, titles = _heading_lines(text)
+    k = bisect_right(ends, text.rfind("\n", 0, pos))  # headings on complete lines above pos's line
+    return titles[max(0, k - n) : k][::-1]
+
+
+@lru_cache(maxsize=2)
+def _heading_lines(text: str) -> tuple[list[int], list[str]]:
+    """Heading lines of a text once (end offset, title): walking back from every figure is quadratic."""
+    ends: list[int] = []
+    titles: list[str] = []
+    start = 0
+    for line in text.split("\n")[:-1]:  # lines ended by a newline; the last piece never precedes a figure's line
         if _HEADING.match(line):
-            found.append(line.strip())
-        end = start - 1
-    return found
+            ends.append(start + len(line))
+            titles.append(line.strip())
+        start += len(line) + 1
+    return ends, titles
 
 
 def topic_of(sentence: str, headings: Sequence[str]) -> str | None:
@@ -204,10 +215,13 @@ def _convert(value: int | float, unit: str, key_unit: str | None) -> int | float
 def find_prose(text: str, family: Family, skip: Iterable[tuple[int, int]] = ()) -> list[ProseFigure]:
     """Every prose figure, in text order (several per key possible; see :func:`pick`)."""
     skipped = sorted(skip)
+    starts = [a for a, _ in skipped]
+    reach = list(itertools.accumulate((b for _, b in skipped), max))  # furthest end of the ranges so far
     out: list[ProseFigure] = []
     previous_end = 0
     for m in mentions(text):
-        if any(a <= m.start < b for a, b in skipped):
+        k = bisect_right(starts, m.start)
+        if k and reach[k - 1] > m.start:  # inside a skipped range (bisect: a scan per figure is quadratic)
             continue
         clause_start = _back(text, m.start, _CLAUSE_END)
         # the item: words since the clause mark or the previous figure of a list (…1205条、微博12984条)
