@@ -298,9 +298,10 @@ def make_docx(text: str, rng: random.Random) -> tuple[bytes, list[str]]:
         if rows:
             width = max(len(r) for r in rows)
             table = document.add_table(rows=len(rows), cols=width)
+            cells = table._cells  # all at once: table.cell(r, k) walks the whole table each call
             for r, row in enumerate(rows):
                 for k, cell in enumerate(row):
-                    table.cell(r, k).text = cell
+                    cells[r * width + k].text = cell
             rows.clear()
 
     for line in _XML_BAD.sub("", text).split("\n")[:3000]:  # python-docx refuses XML-illegal characters
@@ -312,7 +313,23 @@ def make_docx(text: str, rng: random.Random) -> tuple[bytes, list[str]]:
     flush()
     buf = io.BytesIO()
     document.save(buf)
-    return buf.getvalue(), []
+    return _fixed_times(buf.getvalue()), []
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED  # a ZipInfo is stored uncompressed unless told
+    return info
+
+
+def _fixed_times(data: bytes) -> bytes:
+    """The zip with every entry dated 1980-01-01: python-docx stamps the clock, which would break replays."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(_entry(info.filename), src.read(info.filename))
+    return out.getvalue()
 
 
 def damage_docx(data: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
@@ -326,7 +343,7 @@ def damage_docx(data: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
             part = src.read(info.filename)
             if info.filename == "word/document.xml":
                 part, _ = damage_bytes(part, rng, 2)
-            z.writestr(info.filename, part)
+            z.writestr(_entry(info.filename), part)
     return out.getvalue(), ["docx.xml_damaged"]
 
 

@@ -54,6 +54,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             try:
                 return _checked(data.decode(name), name)
             except UnicodeDecodeError as e:
+                if (damaged := _few_errors(data, name)) is not None:  # a cut download, a few bad bytes
+                    return _checked(damaged, name)
                 raise InputError(f"undecodable text: {name} BOM but invalid data ({e.reason})") from None
     if (u16 := _utf16_without_bom(data)) is not None:
         return u16
@@ -85,10 +87,15 @@ def _damaged(data: bytes) -> tuple[str, str]:
         if best is not None:
             name = codecs.lookup(_WIDEN.get(best.encoding.lower().replace("_", ""), best.encoding)).name
             return _checked(data.decode(name, errors="replace"), name)
-    text = data.decode("utf-8", errors="replace")  # GBK or Big5 read so gives far more than 1% U+FFFD
-    if text.count("\ufffd") <= max(3, len(text) // 100):
+    if (text := _few_errors(data, "utf-8")) is not None:
         return _checked(text, "utf-8")
     raise InputError("undecodable: no known text encoding fits (binary file?)")
+
+
+def _few_errors(data: bytes, encoding: str) -> str | None:
+    """The text with its broken bytes as U+FFFD, if they are few (<= 1%): text read in a wrong encoding has far more."""
+    text = data.decode(encoding, errors="replace")
+    return text if text.count("\ufffd") <= max(3, len(text) // 100) else None
 
 
 def _checked(text: str, encoding: str) -> tuple[str, str]:

@@ -28,7 +28,7 @@ def test_samples_reencoded_decode_exactly(path, encoding):
 
 def test_gbk_page_is_reported_as_gb18030():
     raw = EXAMPLES[4].read_text(encoding="utf-8")
-    text, encoding = decode_bytes(raw.encode("gbk"))
+    text, encoding = decode_bytes(raw.encode("gb18030"))
     assert (text, encoding) == (raw, "gb18030")
 
 
@@ -52,3 +52,17 @@ def test_any_utf8_text_round_trips(text):
         return
     decoded, _ = decode_bytes(text.encode("utf-8"))
     assert decoded == text
+
+
+def test_bom_file_cut_mid_character_keeps_its_text():
+    """A UTF-8 file with a BOM whose download stopped inside a character: the text, one U+FFFD at the cut."""
+    raw = EXAMPLES[0].read_text(encoding="utf-8")
+    text, encoding = decode_bytes((raw + "。").encode("utf-8-sig")[:-1])  # 。 is three bytes: keep two
+    assert encoding.startswith("utf-8") and text == raw + "\ufffd"
+
+
+def test_bom_with_text_in_another_encoding_is_an_error():
+    """A UTF-8 BOM before GBK bytes: far too many bad bytes to be damage, so a clear error, not mojibake."""
+    raw = EXAMPLES[0].read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="BOM but invalid"):
+        decode_bytes(b"\xef\xbb\xbf" + raw.encode("gb18030"))

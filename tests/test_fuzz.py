@@ -32,14 +32,14 @@ def corpus() -> Any:
     return fuzz.load_corpus()
 
 
-def test_cases_are_reproducible(corpus):
+def test_cases_are_reproducible(corpus: Any) -> None:
     for index in (0, 7, 123):
         a, b = fuzz.make_case(SEED, index, corpus), fuzz.make_case(SEED, index, corpus)
         assert (a.carrier, a.mutations, a.data, a.suffix) == (b.carrier, b.mutations, b.data, b.suffix)
     assert fuzz.make_case(SEED, 1, corpus).data != fuzz.make_case(SEED + 1, 1, corpus).data
 
 
-def test_ci_fuzz_run_has_no_crash(extractor, corpus):
+def test_ci_fuzz_run_has_no_crash(extractor: Any, corpus: Any) -> None:
     import jsonschema
 
     from nlp_extract.output import output_schema

@@ -190,7 +190,7 @@ def outcomes(hostile: Path) -> dict[str, dict[str, Any]]:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_hostile_input_is_bounded_with_a_clear_outcome(outcomes, name):
+def test_hostile_input_is_bounded_with_a_clear_outcome(outcomes: dict[str, dict[str, Any]], name: str) -> None:
     r = outcomes[name]
     assert r["seconds"] < 60, f"{name} took {r['seconds']:.1f} s"  # a bound against hangs, not a speed target
     assert r["peak_mb"] < 2000 and r["child_peak_mb"] < 2000, f"{name}: {r['peak_mb']:.0f} MB"
@@ -206,14 +206,14 @@ def test_hostile_input_is_bounded_with_a_clear_outcome(outcomes, name):
     assert name in message  # the user sees which file
 
 
-def test_script_style_comment_text_never_reaches_the_output(outcomes):
+def test_script_style_comment_text_never_reaches_the_output(outcomes: dict[str, dict[str, Any]]) -> None:
     r = outcomes["script.html"]
     assert MARK not in r["text"] and "99999" not in r["text"]
     assert "收到申请数 | 3" in r["text"]  # the table cell keeps its own text around the script
     assert r["spans"] > 0 and r["stats"]
 
 
-def test_nul_bytes_are_noise_not_content(outcomes):
+def test_nul_bytes_are_noise_not_content(outcomes: dict[str, dict[str, Any]]) -> None:
     """A UTF-8 report with stray NULs and NUL padding gives the statistics of the clean report."""
     clean = Extractor.load().extract_file(REPORT)
     r = outcomes["nuls.txt"]
@@ -221,7 +221,7 @@ def test_nul_bytes_are_noise_not_content(outcomes):
     assert r["spans"] == len(clean.spans)
 
 
-def test_batch_lists_hostile_files_in_errors_and_goes_on(hostile, tmp_path):
+def test_batch_lists_hostile_files_in_errors_and_goes_on(hostile: Path, tmp_path: Path) -> None:
     """``python -m nlp_extract.batch`` over the hostile folder and a good report: errors.csv, exit 3, the rest done."""
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -252,7 +252,7 @@ def test_batch_lists_hostile_files_in_errors_and_goes_on(hostile, tmp_path):
 # ----------------------------------------------------------------------------- the limits themselves, in-process
 
 
-def test_limits_defaults_and_validation():
+def test_limits_defaults_and_validation() -> None:
     assert Limits() == DEFAULT_LIMITS
     assert (Limits().max_bytes, Limits().max_chars, Limits().max_line_chars) == (50_000_000, 1_000_000, 100_000)
     with pytest.raises(ValueError, match="max_chars"):
@@ -260,10 +260,10 @@ def test_limits_defaults_and_validation():
     with pytest.raises(ValueError, match="timeout_s"):
         Limits(timeout_s=0)
     with pytest.raises(AttributeError):
-        Limits().max_chars = 5  # type: ignore[misc]
+        setattr(Limits(), "max_chars", 5)  # noqa: B010 (frozen: assignment must fail)
 
 
-def test_extractor_limits_apply_to_text_bytes_and_files(tmp_path):
+def test_extractor_limits_apply_to_text_bytes_and_files(tmp_path: Path) -> None:
     report = REPORT.read_text(encoding="utf-8")
     small = Extractor(limits=Limits(max_chars=1000, max_bytes=5000, max_line_chars=200))
     with pytest.raises(InputError, match=r"^the text has [\d,]+ characters of text, over the 1,000-character limit$"):
@@ -280,12 +280,12 @@ def test_extractor_limits_apply_to_text_bytes_and_files(tmp_path):
         small.extract_file(path)
 
 
-def test_surrogates_in_a_str_are_an_input_error():
+def test_surrogates_in_a_str_are_an_input_error() -> None:
     with pytest.raises(InputError, match=r"lone surrogate \(U\+DC80\)"):
         Extractor().extract_text("一、概述\n本机关\udc80公开\n")
 
 
-def test_pdf_time_memory_and_page_limits_are_input_errors():
+def test_pdf_time_memory_and_page_limits_are_input_errors() -> None:
     with pytest.raises(InputError, match=r"PDF extraction did not finish within 0.001 s$"):
         read_document(PDF, Limits(timeout_s=0.001))
     with pytest.raises(InputError, match=r"the PDF needs more than 60,000,000 bytes of memory to read$"):
@@ -295,10 +295,10 @@ def test_pdf_time_memory_and_page_limits_are_input_errors():
     assert read_document(PDF).text  # the defaults read it
 
 
-def test_damaged_downloads_still_decode(tmp_path):
+def test_damaged_downloads_still_decode(tmp_path: Path) -> None:
     """A file cut inside a character, or UTF-8 with a few corrupt bytes, is a report with U+FFFD, not binary."""
     report = REPORT.read_text(encoding="utf-8")
-    for encoding in ("utf-8", "gb18030"):
+    for encoding in ("utf-8", "utf-8-sig", "utf-16", "gb18030"):
         data = report.encode(encoding)
         for cut in (1, 2):
             path = tmp_path / f"cut{cut}.txt"
@@ -314,7 +314,7 @@ def test_damaged_downloads_still_decode(tmp_path):
     assert doc.encoding == "utf-8" and doc.text == bytes(damaged).decode("utf-8", errors="replace")
 
 
-def test_html_nul_bytes_are_dropped(tmp_path):
+def test_html_nul_bytes_are_dropped(tmp_path: Path) -> None:
     path = tmp_path / "p.html"
     body = "<p>一、概述</p>" + "<p>本机关全面推进政务公开工作，主动公开政府信息。</p>" * 5
     path.write_bytes(f"<html><body>{body}</body></html>".replace("一、", "一\x00、").encode("utf-8"))
