@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .labels import best_window_similarities
+from .labels import window_similarities
 from .tables import Row
 
 MIN_SCORE = 0.6
@@ -19,7 +19,7 @@ SURE_SCORE = 0.85
 
 
 def score_matrix(rows: Sequence[Row], labels: Sequence[str]) -> list[list[float]]:
-    return [best_window_similarities(r.label_texts, labels) for r in rows]
+    return window_similarities([r.label_texts for r in rows], labels).tolist()
 
 
 def align(scores: Sequence[Sequence[float]], min_score: float = MIN_SCORE) -> dict[int, int]:

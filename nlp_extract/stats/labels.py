@@ -92,9 +92,11 @@ class LabelIndex:
     bigrams: np.ndarray  # labels x bigram vocabulary
     char_ids: dict[str, int]
     chars: np.ndarray  # labels x character vocabulary
+    rows_of: dict[str, list[int]]  # canonical label -> its rows (an exact match scores 1.0)
+    empty: np.ndarray  # rows of labels with no canonical form (they score 0.0)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def label_index(labels: tuple[str, ...]) -> LabelIndex:
     canon = tuple(canonical(lab) for lab in labels)
     profiles = [_profile(c) for c in canon]
@@ -108,43 +110,83 @@ def label_index(labels: tuple[str, ...]) -> LabelIndex:
         for k, v in u.items():
             chars[row, char_ids[k]] = v
     lengths = np.array([len(c) for c in canon], dtype=np.float64)
-    return LabelIndex(canon, lengths, bigram_ids, bigrams, char_ids, chars)
+    rows_of: dict[str, list[int]] = {}
+    for row, c in enumerate(canon):
+        rows_of.setdefault(c, []).append(row)
+    empty = np.flatnonzero(lengths == 0)
+    return LabelIndex(canon, lengths, bigram_ids, bigrams, char_ids, chars, rows_of, empty)
 
 
-def _overlaps(counts: dict[str, int], ids: dict[str, int], matrix: np.ndarray) -> np.ndarray:
-    keys = [k for k in counts if k in ids]
-    if not keys:
-        return np.zeros(matrix.shape[0])
-    cols = matrix[:, [ids[k] for k in keys]]
-    return np.minimum(cols, np.array([counts[k] for k in keys])).sum(axis=1)
+def _shared(canon: Sequence[str], ids: dict[str, int], matrix: np.ndarray, which: int) -> np.ndarray:
+    """Texts x labels: size of the multiset intersection of each text's bigrams (``which=0``) or characters (1)
+    with each label's, over the sparse entries only (a text has a handful of keys, the vocabulary hundreds)."""
+    cols: list[int] = []
+    counts: list[int] = []
+    owner: list[int] = []
+    for row, c in enumerate(canon):
+        for k, v in _profile(c)[which].items() if c else ():
+            if (j := ids.get(k)) is not None:
+                cols.append(j)
+                counts.append(v)
+                owner.append(row)
+    out = np.zeros((len(canon), matrix.shape[0]))
+    if cols:
+        shared = np.minimum(matrix[:, cols], counts)  # labels x entries
+        rows = np.array(owner)
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        out[rows[starts]] = np.add.reduceat(shared, starts, axis=1).T
+    return out
+
+
+_CHUNK = 1024  # texts scored at once: bounds the labels x entries temporary
+
+
+def similarity_matrix(texts: Sequence[str], index: LabelIndex) -> np.ndarray:
+    """``similarity(text, label)`` for every text and label of the index (texts x labels), vectorised."""
+    out = np.zeros((len(texts), len(index.canonical)))
+    for lo in range(0, len(texts), _CHUNK):
+        canon = [canonical(t) for t in texts[lo : lo + _CHUNK]]
+        size = np.array([len(c) for c in canon], dtype=np.float64)[:, None]
+        bigram = 2 * _shared(canon, index.bigram_ids, index.bigrams, 0) / (size + index.lengths + 2)
+        total = size + index.lengths
+        chars = 2 * _shared(canon, index.char_ids, index.chars, 1)
+        unigram = np.divide(chars, total, out=np.zeros_like(bigram), where=total > 0)
+        sims = np.maximum(bigram, (bigram + unigram) / 2)
+        for row, c in enumerate(canon):
+            if not c:
+                sims[row] = 0.0
+            else:
+                sims[row, index.rows_of.get(c, [])] = 1.0
+        sims[:, index.empty] = 0.0
+        out[lo : lo + len(canon)] = sims
+    return out
 
 
 def similarities(text: str, index: LabelIndex) -> np.ndarray:
-    """``similarity(text, label)`` for every label of the index, vectorised."""
-    c = canonical(text)
-    if not c:
-        return np.zeros(len(index.canonical))
-    g, u = _profile(c)
-    bigram = 2 * _overlaps(g, index.bigram_ids, index.bigrams) / (len(c) + index.lengths + 2)
-    unigram = 2 * _overlaps(u, index.char_ids, index.chars) / (len(c) + index.lengths)
-    sims = np.maximum(bigram, (bigram + unigram) / 2)
-    sims[[i for i, lab in enumerate(index.canonical) if lab == c]] = 1.0
-    sims[index.lengths == 0] = 0.0
-    return sims
+    """``similarity(text, label)`` for every label of the index."""
+    return similarity_matrix([text], index)[0]
 
 
-def best_window_similarities(cells: Sequence[str], labels: Sequence[str], width: int = 3) -> list[float]:
-    """For each label, its best similarity to any run of up to ``width`` consecutive cells.
+def window_similarities(rows: Sequence[Sequence[str]], labels: Sequence[str], width: int = 3) -> np.ndarray:
+    """Rows x labels: each label's best similarity to any run of up to ``width`` consecutive cells of the row.
 
     A row's label may be wrapped over several cells, or carry a group label beside it
     (``三、本年度办理结果 | （一）予以公开``): the best window finds the part that names it.
     """
-    index = label_index(tuple(labels))
-    best = np.zeros(len(labels))
-    for i in range(len(cells)):
-        for j in range(i + 1, min(len(cells), i + width) + 1):
-            best = np.maximum(best, similarities("".join(cells[i:j]), index))
-    return [float(x) for x in best]
+    windows: list[str] = []
+    bounds: list[tuple[int, int]] = []
+    for cells in rows:
+        first = len(windows)
+        windows += [
+            "".join(cells[i:j]) for i in range(len(cells)) for j in range(i + 1, min(len(cells), i + width) + 1)
+        ]
+        bounds.append((first, len(windows)))
+    sims = similarity_matrix(windows, label_index(tuple(labels)))
+    best = np.zeros((len(rows), len(labels)))
+    for r, (a, b) in enumerate(bounds):
+        if b > a:
+            best[r] = sims[a:b].max(axis=0)
+    return best
 
 
 def squeeze(text: str) -> str:

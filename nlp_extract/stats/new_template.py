@@ -13,6 +13,9 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
 
 from ..schema import Check, Template
 from .align import align, score_matrix
@@ -28,7 +31,7 @@ from .keys import (
     table2_key,
     table3_key,
 )
-from .labels import canonical, similarity, squeeze
+from .labels import canonical, label_index, similarities, similarity, squeeze
 from .model import Figure
 from .old_template import cell_figure
 from .tables import Cell, Row
@@ -53,19 +56,26 @@ class NewTables:
 # --- table 二 ----------------------------------------------------------------------------
 
 
-def _header_fits(cell: str, column: str) -> bool:
-    """Whether a header cell (possibly cut short, ``本年新``) names the column."""
+@lru_cache(maxsize=8192)
+def _fits_any(cell: str, headers: tuple[str, ...]) -> bool:
+    """Whether a header cell (possibly cut short, ``本年新``) names one of these headers."""
     c = canonical(cell)
     if len(c) < 2:
         return False
-    return any(
-        (h := canonical(s)).startswith(c) or c.startswith(h) or similarity(cell, s) >= 0.75
-        for s in COLUMN_BY_NAME[column].headers
-    )
+    if any((h := canonical(s)).startswith(c) or c.startswith(h) for s in headers):
+        return True
+    return bool((similarities(cell, label_index(headers)) >= 0.75).any())
+
+
+def _header_fits(cell: str, column: str) -> bool:
+    return _fits_any(cell, COLUMN_BY_NAME[column].headers)
+
+
+_ALL_HEADERS = tuple(h for column in COLUMN_BY_NAME.values() for h in column.headers)
 
 
 def is_header_cell(cell: str) -> bool:
-    return any(_header_fits(cell, name) for name in COLUMN_BY_NAME)
+    return _fits_any(cell, _ALL_HEADERS)
 
 
 def _dedup(cells: Sequence[str]) -> list[str]:
@@ -109,13 +119,16 @@ def resolve_layouts(header: Sequence[str], group: str | None) -> list[Placement]
     return found
 
 
+_ITEM_NAMES = tuple(name for _, names in TABLE2_ITEMS for name in names)
+_ITEM_OF_NAME = tuple(item for item, names in TABLE2_ITEMS for _ in names)
+
+
+@lru_cache(maxsize=4096)
 def _item_of(label: str) -> str | None:
-    best, score = None, 0.0
-    for item, names in TABLE2_ITEMS:
-        s = max(similarity(label, n) for n in names)
-        if s > score:
-            best, score = item, s
-    return best if score >= 0.8 else None
+    """The item whose name is most like the label (the first on a tie), if like enough."""
+    sims = similarities(label, label_index(_ITEM_NAMES))
+    k = int(np.argmax(sims))
+    return _ITEM_OF_NAME[k] if sims[k] >= 0.8 else None
 
 
 @dataclass

@@ -170,17 +170,24 @@ class Context:
     disclosing: bool  # the sentence discloses (公开/发布…): a bare list item shares that verb
 
 
+@lru_cache(maxsize=64)
+def _rules_for(unit: str) -> tuple[Rule, ...]:
+    """The rules that can fit a figure in this unit, in their order (the others never match it)."""
+    return tuple(r for r in RULES if unit in r.units)
+
+
 def key_for(item: str, ctx: Context, *, segment: bool = False) -> str | None:
     """The first rule that fits; a group with two fitting rules is passed over (neither is trusted)."""
     ambiguous: set[str] = set()
-    for r in RULES:
+    rules = _rules_for(ctx.unit)
+    for r in rules:
         if (segment and not r.reach) or (r.bare and not ctx.disclosing) or (r.group and r.group in ambiguous):
             continue
         if not _matches(r, item, ctx.unit, ctx.topic, ctx.family, ctx.heading):
             continue
         if r.group and any(
             o.group == r.group and o.key != r.key and _matches(o, item, ctx.unit, ctx.topic, ctx.family, ctx.heading)
-            for o in RULES
+            for o in rules
         ):
             ambiguous.add(r.group)
             continue
