@@ -43,9 +43,10 @@ class OffsetMap:
 
     def then(self, inner: OffsetMap) -> OffsetMap:
         """Compose: ``inner`` maps a later text onto the text this map's analysis side is."""
+        ends_before = (self.ends[-1:] or (0,)) + self.ends  # ends_before[i] == self.ends[i - 1], as indexing gives
         return OffsetMap(
-            tuple(self.starts[i] for i in inner.starts),
-            tuple(self.ends[i - 1] for i in inner.ends),
+            tuple(map(self.starts.__getitem__, inner.starts)),
+            tuple(map(ends_before.__getitem__, inner.ends)),
             self.raw_length,
         )
 
@@ -156,10 +157,11 @@ DEFAULT_RULES: tuple[Rule, ...] = (invisible_and_spaces, pinyin_annotations, que
 
 def normalise(raw: str, rules: Sequence[Rule] = DEFAULT_RULES) -> Normalised:
     """Raw decoded text -> simplified, cleaned analysis text and its offset map."""
-    text, offsets = simplified(raw)
+    text, simplify = simplified(raw)
+    offsets: OffsetMap | None = None  # None: still the identity (t2s keeps positions), nothing to compose
     for rule in rules:
         edits = list(rule(text))
         if edits:  # most rules find nothing in most reports: skip the identity composition
             text, step = apply_edits(text, edits)
-            offsets = offsets.then(step)
-    return Normalised(raw=raw, text=text, offsets=offsets)
+            offsets = step if offsets is None else offsets.then(step)
+    return Normalised(raw=raw, text=text, offsets=offsets or simplify)

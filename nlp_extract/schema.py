@@ -7,7 +7,7 @@ decoded text of the report (``Source.text``), end exclusive.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 SCHEMA_VERSION = "1"
@@ -111,9 +111,18 @@ class Result:
         return {
             "schema_version": SCHEMA_VERSION,
             "source": self.source.to_dict(),
-            "meta": asdict(self.meta),
-            "sections": [asdict(s) for s in self.sections],
-            "spans": [asdict(s) for s in self.spans],
-            "stats": [asdict(s) for s in self.stats],
-            "checks": [asdict(c) for c in self.checks],
+            "meta": _plain(self.meta),
+            "sections": [_plain(s) for s in self.sections],
+            "spans": [_plain(s) for s in self.spans],
+            "stats": [_plain(s) for s in self.stats],
+            "checks": [_plain(c) for c in self.checks],
         }
+
+
+def _plain(record: Any) -> dict[str, Any]:
+    """A flat record as a dict, its lists copied (what ``dataclasses.asdict`` gives, without its deep copy)."""
+    return {f.name: _copied(getattr(record, f.name)) for f in fields(record)}
+
+
+def _copied(value: Any) -> Any:
+    return [_copied(v) for v in value] if isinstance(value, list) else value
