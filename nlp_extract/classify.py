@@ -20,7 +20,7 @@ class UnitContext:
 
     text: str
     heading_path: tuple[str, ...]
-    position: float  # 0 at the start of the report, 1 at its end
+    position: float  # share of the narrative (paragraph) characters before the unit: 0 first, ~1 last
     previous: str
     next: str
     year: int | None

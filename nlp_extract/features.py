@@ -7,10 +7,11 @@ report; tense cues (将, 要, 下一步, next year's date); and cue words of the
 
 from __future__ import annotations
 
-import itertools
 import logging
 import math
+import operator
 import re
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
@@ -26,6 +27,8 @@ _TENSE = {
     "count": re.compile(r"(?<!\d)\d+(?:\.\d+)?\s*(?:万|余|多)?\s*(?:件|条|次|篇|个|项|人次)"),
     "preamble": re.compile(r"本报告|统计期限|电子版|联系|邮编|地址|如对"),
 }
+
+_DIGITS = re.compile(r"\d+")
 
 
 @lru_cache(maxsize=1)
@@ -50,52 +53,68 @@ def heading_words(title: str) -> tuple[str, ...]:
     return tuple(words(re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]?", "", title)))
 
 
-def _char_ngrams(text: str, prefix: str, n_max: int, out: dict[str, float]) -> None:
-    for n in range(1, n_max + 1):
-        for i in range(len(text) - n + 1):
-            key = f"{prefix}{text[i : i + n]}"
-            out[key] = out.get(key, 0.0) + 1.0
+def _lexical(text: str, tokens: list[str]) -> dict[str, float]:
+    """Character 1-2-grams (first 200 characters) and words, counted and scaled to unit length.
+
+    Scaled so that a long sentence does not drown the few context features (heading cues,
+    position, neighbours) that often decide.  Character trigrams and word bigrams were dropped:
+    cross-validated macro-F1 was no lower without them, and they were a third of the features.
+    """
+    head = text[:200]
+    chars = Counter(head)
+    chars.update(map(operator.add, head, head[1:]))  # bigrams, counted in C
+    words = Counter(tokens)
+    norm = math.sqrt(sum(v * v for v in chars.values()) + sum(v * v for v in words.values())) or 1.0
+    out = {k: v / norm for k, v in chars.items()}  # named by themselves: see featurize
+    out.update({f"w:{k}": v / norm for k, v in words.items()})
+    return out
+
+
+@lru_cache(maxsize=32)
+def _cue_names(text: str, year: int | None) -> tuple[str, ...]:
+    """Cue names found in a text (a few cached: a unit is read as itself and as both neighbours' context)."""
+    names = [f"cue:{name}" for name, pattern in _TENSE.items() if pattern.search(text)]
+    if year and (f"{year + 1}年" in text):
+        names.append("cue:next_year")
+    if year and (f"{year}年" in text):
+        names.append("cue:this_year")
+    return tuple(names)
 
 
 def _cues(text: str, prefix: str, out: dict[str, float], year: int | None) -> None:
-    for name, pattern in _TENSE.items():
-        if pattern.search(text):
-            out[f"{prefix}cue:{name}"] = 1.0
-    if year and (f"{year + 1}年" in text):
-        out[f"{prefix}cue:next_year"] = 1.0
-    if year and (f"{year}年" in text):
-        out[f"{prefix}cue:this_year"] = 1.0
+    for name in _cue_names(text, year):
+        out[prefix + name] = 1.0
 
 
 def featurize(u: UnitContext) -> dict[str, float]:
-    """Sparse features of one unit.
+    """Sparse features of one unit: its words and characters, its headings, position and neighbours.
 
-    The sentence's own n-grams are scaled to unit length, so that a long sentence does not
-    drown the few context features (heading cues, position, neighbours) that often decide.
+    A character 1-2-gram is named by itself (no prefix string to build for the commonest
+    features); every other name has a family prefix (``w:``, ``h:``, ``pos:`` …) and so is
+    at least three characters long: the names never collide.
     """
-    lexical: dict[str, float] = {}
-    text = re.sub(r"\d+", "0", u.text)
-    _char_ngrams(text[:200], "c:", 3, lexical)
-    tokens = words(text)
-    for w in tokens:
-        lexical[f"w:{w}"] = lexical.get(f"w:{w}", 0.0) + 1.0
-    for a, b in itertools.pairwise(tokens):
-        lexical[f"b:{a}_{b}"] = 1.0
-    norm = math.sqrt(sum(v * v for v in lexical.values())) or 1.0
-    f = {k: v / norm for k, v in lexical.items()}
+    text = _DIGITS.sub("0", u.text)
+    f = _lexical(text, words(text))
     f[f"first:{text[:2]}"] = 1.0
-    for label, _ in heading_cues(u.heading_path, u.year):
-        f[f"section:{label}"] = 1.0
     _cues(u.text, "", f, u.year)
-    for depth, title in enumerate(u.heading_path[-2:]):
-        weight = 1.0 if depth == len(u.heading_path[-2:]) - 1 else 0.5
-        for w in heading_words(title):
-            f[f"h:{w}"] = max(f.get(f"h:{w}", 0.0), weight)
-        _cues(title, "h", f, u.year)
-    if not u.heading_path:
-        f["h:none"] = 1.0
+    f.update(_heading_features(u.heading_path, u.year))
     f[f"pos:{min(9, int(u.position * 10))}"] = 1.0
     _cues(u.previous, "prev", f, u.year)
     _cues(u.next, "next", f, u.year)
     f["len"] = min(len(u.text), 200) / 200
+    return f
+
+
+@lru_cache(maxsize=64)
+def _heading_features(path: tuple[str, ...], year: int | None) -> dict[str, float]:
+    """Features of the heading path (cached: every unit of a section shares them; callers copy, never mutate)."""
+    f = {f"section:{label}": 1.0 for label, _ in heading_cues(path, year)}
+    inner = path[-2:]
+    for depth, title in enumerate(inner):
+        weight = 1.0 if depth == len(inner) - 1 else 0.5
+        for w in heading_words(title):
+            f[f"h:{w}"] = max(f.get(f"h:{w}", 0.0), weight)
+        _cues(title, "h", f, year)
+    if not path:
+        f["h:none"] = 1.0
     return f

@@ -8,7 +8,9 @@ reports; it is what the CLI, the batch runner and the notebooks call.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -79,14 +81,14 @@ def metadata(doc: Doc) -> Doc:
 def contexts(doc: Doc) -> Doc:
     """What the labeller sees of each unit: text, heading path, position, neighbours, year."""
     headings = [ln for ln in doc.lines if ln.kind == "heading"]
-    n = max(1, len(doc.text))
     units = doc.units
+    position = narrative_position([(ln.start, ln.end) for ln in doc.lines if ln.kind == "paragraph"])
     paths = heading_paths(headings, [u.start for u in units])
     doc.contexts = [
         UnitContext(
             text=u.text,
             heading_path=paths[i],
-            position=u.start / n,
+            position=position(u.start),
             previous=units[i - 1].text if i else "",
             next=units[i + 1].text if i + 1 < len(units) else "",
             year=doc.meta.year,
@@ -94,6 +96,26 @@ def contexts(doc: Doc) -> Doc:
         for i, u in enumerate(units)
     ]
     return doc
+
+
+def narrative_position(paragraphs: Sequence[tuple[int, int]]) -> Callable[[int], float]:
+    """Offset -> share of the paragraph characters before it.
+
+    Counted over paragraphs only, so that a web page's menus, a PDF's tables or a Word
+    file's layout do not move the same sentence to another position.
+    """
+    starts = [a for a, _ in paragraphs]
+    before = list(itertools.accumulate((b - a for a, b in paragraphs), initial=0))
+    total = max(1, before[-1])
+
+    def position(offset: int) -> float:
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0:
+            return 0.0
+        a, b = paragraphs[i]
+        return (before[i] + min(offset, b) - a) / total
+
+    return position
 
 
 def make_classify(labeller: Labeller) -> Component:
