@@ -143,6 +143,9 @@ def simplified(text: str) -> tuple[str, OffsetMap]:
     per-character fallback keeps it exact even if a future dictionary did otherwise.
     """
     conv = _t2s()
+    whole = conv.convert(text)
+    if _line_lengths(whole) == _line_lengths(text):  # the common case: one call for the whole text
+        return whole, OffsetMap.identity(len(text))
     out: list[str] = []
     for line in text.splitlines(keepends=True):
         s = conv.convert(line)
@@ -150,6 +153,10 @@ def simplified(text: str) -> tuple[str, OffsetMap]:
             s = "".join(c if len(t := conv.convert(c)) != 1 else t for c in line)
         out.append(s)
     return "".join(out), OffsetMap.identity(len(text))
+
+
+def _line_lengths(text: str) -> list[int]:
+    return [len(line) for line in text.splitlines(keepends=True)]
 
 
 DEFAULT_RULES: tuple[Rule, ...] = (invisible_and_spaces, pinyin_annotations, question_mark_noise, widths)
