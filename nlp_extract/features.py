@@ -12,6 +12,7 @@ import math
 import operator
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -58,21 +59,17 @@ def heading_words(title: str) -> tuple[str, ...]:
     return tuple(words(re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]?", "", title)))
 
 
-def _lexical(text: str, tokens: list[str]) -> dict[str, float]:
-    """Character 1-2-grams (first 200 characters) and words, counted and scaled to unit length.
+def _counts(text: str, tokens: list[str]) -> dict[str, int]:
+    """Counts of character 1-2-grams (first 200 characters) and words.
 
-    Scaled so that a long sentence does not drown the few context features (heading cues,
-    position, neighbours) that often decide.  Character trigrams and word bigrams were dropped:
-    cross-validated macro-F1 was no lower without them, and they were a third of the features.
+    Character trigrams and word bigrams were dropped: cross-validated macro-F1 was no lower
+    without them, and they were a third of the features.
     """
     head = text[:200]
-    chars = Counter(head)
-    chars.update(map(operator.add, head, head[1:]))  # bigrams, counted in C
-    words = Counter(tokens)
-    norm = math.sqrt(sum(v * v for v in chars.values()) + sum(v * v for v in words.values())) or 1.0
-    out = {k: v / norm for k, v in chars.items()}  # named by themselves: see featurize
-    out.update({f"w:{k}": v / norm for k, v in words.items()})
-    return out
+    counts = Counter(head)
+    counts.update(map(operator.add, head, head[1:]))  # bigrams, counted in C
+    dict.update(counts, {f"w:{w}": n for w, n in Counter(tokens).items()})  # disjoint keys: no summing needed
+    return counts
 
 
 @lru_cache(maxsize=32)
@@ -91,23 +88,45 @@ def _cues(text: str, prefix: str, out: dict[str, float], year: int | None) -> No
         out[prefix + name] = 1.0
 
 
-def featurize(u: UnitContext) -> dict[str, float]:
-    """Sparse features of one unit: its words and characters, its headings, position and neighbours.
+@dataclass(frozen=True)
+class UnitFeatures:
+    """A unit's features: lexical counts, which enter the model divided by their L2 norm (so that
+    a long sentence does not drown the few context features that often decide), and the context
+    features (headings, position, neighbours, cues) as they are."""
+
+    counts: dict[str, int]
+    norm: float
+    context: dict[str, float]
+
+    def as_dict(self) -> dict[str, float]:
+        out = {k: v / self.norm for k, v in self.counts.items()}
+        out.update(self.context)
+        return out
+
+
+def unit_features(u: UnitContext) -> UnitFeatures:
+    """Features of one unit: its words and characters, its headings, position and neighbours.
 
     A character 1-2-gram is named by itself (no prefix string to build for the commonest
     features); every other name has a family prefix (``w:``, ``h:``, ``pos:`` …) and so is
     at least three characters long: the names never collide.
     """
     text = _DIGITS.sub("0", u.text)
-    f = _lexical(text, words(text[:WORD_WINDOW]))
-    f[f"first:{text[:2]}"] = 1.0
+    counts = _counts(text, words(text[:WORD_WINDOW]))
+    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
+    f: dict[str, float] = {f"first:{text[:2]}": 1.0}
     _cues(u.text, "", f, u.year)
     f.update(_heading_features(u.heading_path, u.year))
     f[f"pos:{min(9, int(u.position * 10))}"] = 1.0
     _cues(u.previous, "prev", f, u.year)
     _cues(u.next, "next", f, u.year)
     f["len"] = min(len(u.text), 200) / 200
-    return f
+    return UnitFeatures(counts, norm, f)
+
+
+def featurize(u: UnitContext) -> dict[str, float]:
+    """All features of one unit by name, lexical ones scaled (what the model's weights multiply)."""
+    return unit_features(u).as_dict()
 
 
 @lru_cache(maxsize=64)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .classify import Prediction, UnitContext
-from .features import featurize
+from .features import featurize, unit_features
 from .schema import LABELS, Label
 
 NONE = "none"
@@ -41,17 +41,24 @@ class LinearLabeller:
         """Rows, vocabulary columns and values of the known features of each unit (unknown ones dropped)."""
         names: list[str] = []
         values: list[float] = []
-        sizes: list[int] = []
+        scales: list[float] = []
+        sizes: list[int] = []  # lexical, context, lexical, context ...
+        totals: list[int] = []
         for u in units:
-            f = featurize(u)
-            names.extend(f)
-            values.extend(f.values())
-            sizes.append(len(f))
+            f = unit_features(u)
+            names.extend(f.counts)
+            names.extend(f.context)
+            values.extend(f.counts.values())
+            values.extend(f.context.values())
+            scales += (f.norm, 1.0)
+            sizes += (len(f.counts), len(f.context))
+            totals.append(len(f.counts) + len(f.context))
         unknown = len(self.vocab)
         cols = np.fromiter(map(self.vocab.get, names, itertools.repeat(unknown)), dtype=np.intp, count=len(names))
-        rows = np.repeat(np.arange(len(units), dtype=np.intp), sizes)
+        rows = np.repeat(np.arange(len(units), dtype=np.intp), totals)
+        vals = np.array(values, dtype=np.float64) / np.repeat(scales, sizes)  # as featurize: count / norm
         known = cols < unknown
-        return rows[known], cols[known], np.array(values, dtype=np.float64)[known]
+        return rows[known], cols[known], vals[known]
 
     def _matrix(self, units: Sequence[UnitContext]) -> Any:
         from scipy.sparse import csr_matrix
