@@ -93,9 +93,11 @@ def _damaged(data: bytes) -> tuple[str, str]:
 
 
 def _few_errors(data: bytes, encoding: str) -> str | None:
-    """The text with its broken bytes as U+FFFD, if they are few (<= 1%): text read in a wrong encoding has far more."""
+    """The text with its broken bytes as U+FFFD, if they are few (<= 1%, and never most of a short text):
+    text read in a wrong encoding has far more."""
     text = data.decode(encoding, errors="replace")
-    return text if text.count("\ufffd") <= max(3, len(text) // 100) else None
+    bad = text.count("\ufffd")
+    return text if bad <= max(3, len(text) // 100) and 2 * bad < len(text) else None
 
 
 def _checked(text: str, encoding: str) -> tuple[str, str]:
