@@ -88,3 +88,24 @@ def test_text_and_bytes_entry_points_agree(extractor):
     a = extractor.extract_file(path).to_dict()
     b = extractor.extract_bytes(path.read_bytes(), path=str(path)).to_dict()
     assert json.dumps(a, ensure_ascii=False) == json.dumps(b, ensure_ascii=False)
+
+
+def test_position_counts_narrative_characters_only():
+    """A table or page chrome added to a report does not move its sentences (the labeller reads position)."""
+    from nlp_extract.pipeline import Extractor, make_doc
+
+    stages = ("structure", "statistics", "metadata", "sentences", "contexts")
+    raw = EXAMPLES[0].read_text(encoding="utf-8")
+    lines = raw.split("\n")
+    middle = len(lines) // 2
+    table = ["项目 | 本年数 |", "收到申请数 | 3 |", "办结数 | 3 |"]
+    padded = "\n".join(["首页 | 政务公开 | 年度报告", *lines[:middle], *table, *lines[middle:]])
+
+    def contexts(text: str) -> list:
+        return Extractor(pipeline=stages).run(make_doc(text)).contexts
+
+    plain, framed = contexts(raw), contexts(padded)
+    assert [u.text for u in plain] == [u.text for u in framed] and len(plain) > 20
+    assert [u.position for u in plain] == pytest.approx([u.position for u in framed])
+    positions = [u.position for u in plain]
+    assert positions == sorted(positions) and positions[0] < 0.05 and positions[-1] < 1.0

@@ -36,3 +36,28 @@ def test_held_out_model_beats_the_rules(gold):
 def test_shipped_model_loads(extractor):
     assert (DEFAULT_MODEL / "config.json").is_file()
     assert extractor.labeller is not None
+
+
+def test_fast_scores_equal_the_feature_definition(extractor, seed_gold):
+    """predict_proba (one sparse product per report) scores exactly what ``featurize`` defines."""
+    from nlp_extract.evaluate import prepare
+    from nlp_extract.features import featurize
+
+    model = extractor.labeller
+    assert isinstance(model, LinearLabeller)
+    units = [u for g in seed_gold.values() for u in prepare(g).contexts]
+    assert len(units) > 100
+    by_hand = np.array(
+        [
+            [
+                model.intercept[k]
+                + sum(model.coef[k, model.vocab[n]] * v for n, v in featurize(u).items() if n in model.vocab)
+                for k in range(len(model.classes))
+            ]
+            for u in units
+        ]
+    )
+    expected = np.exp(by_hand - by_hand.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    assert np.allclose(model.predict_proba(units), expected, atol=1e-9)
+    assert model.predict_proba([]).shape == (0, len(model.classes))
