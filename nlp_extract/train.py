@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from .classify import Prediction, UnitContext
-from .features import featurize, unit_features
+from .errors import InputError
+from .features import FEATURES_VERSION, featurize, unit_features
 from .schema import LABELS, Label
 
 NONE = "none"
@@ -108,7 +109,14 @@ class LinearLabeller:
 
     def to_disk(self, path: Path, extra: dict[str, Any] | None = None) -> None:
         path.mkdir(parents=True, exist_ok=True)
-        config = {"labeller": "linear", "c": self.c, "seed": self.seed, "classes": list(self.classes), **(extra or {})}
+        config = {
+            "labeller": "linear",
+            "features": FEATURES_VERSION,
+            "c": self.c,
+            "seed": self.seed,
+            "classes": list(self.classes),
+            **(extra or {}),
+        }
         (path / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         names = sorted(self.vocab, key=self.vocab.__getitem__)
         (path / "vocab.json").write_text(json.dumps(names, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -117,6 +125,11 @@ class LinearLabeller:
     @classmethod
     def from_disk(cls, path: Path) -> LinearLabeller:
         config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        if (version := config.get("features", 1)) != FEATURES_VERSION:
+            raise InputError(
+                f"model in {path} was trained on features version {version}, this nlp_extract computes version "
+                f"{FEATURES_VERSION}: retrain it (nlp-extract train --annotations DIR --out {path})"
+            )
         names = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
         with np.load(path / "weights.npz", allow_pickle=False) as w:
             coef, intercept = w["coef"].astype(np.float64), w["intercept"]
@@ -129,7 +142,6 @@ class LinearLabeller:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from .annotations import load, validate_all
-    from .errors import InputError
     from .evaluate import cross_validate, format_report, training_units
 
     reports = load(args.annotations)

@@ -61,3 +61,28 @@ def test_fast_scores_equal_the_feature_definition(extractor, seed_gold):
     expected /= expected.sum(axis=1, keepdims=True)
     assert np.allclose(model.predict_proba(units), expected, atol=1e-9)
     assert model.predict_proba([]).shape == (0, len(model.classes))
+
+
+def test_model_of_other_features_is_refused_with_a_clear_error(tmp_path):
+    """Weights fit only the features they were trained on: an older model must be retrained, not half-used."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    from nlp_extract.errors import InputError
+
+    old = tmp_path / "old"
+    shutil.copytree(DEFAULT_MODEL, old)
+    config = json.loads((old / "config.json").read_text(encoding="utf-8"))
+    del config["features"]  # models written before the version stamp are version 1
+    (old / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(InputError, match=r"features version 1.*retrain"):
+        load_labeller(old)
+    sample = DEFAULT_MODEL.parent.parent / "examples" / "000_740063c653017d1b.txt"
+    r = subprocess.run(
+        [sys.executable, "-m", "nlp_extract.cli", "predict", str(sample), "--model", str(old)],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode != 0 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
