@@ -1,8 +1,9 @@
 """Features of a sentence unit for the trained labeller.
 
-Character n-grams of the simplified text; jieba words and word bigrams (with a domain
-user dictionary so 政务公开, 依申请公开 … stay whole); the heading path; position in the
-report; tense cues (将, 要, 下一步, next year's date); and cue words of the neighbours.
+Character 1-2-grams of the simplified text; jieba words of its opening (with a domain
+user dictionary so 政务公开, 依申请公开 … stay whole); the heading path; position among the
+report's narrative characters; tense cues (将, 要, 下一步, next year's date); and cue words
+of the neighbours.
 """
 
 from __future__ import annotations

@@ -44,7 +44,6 @@ class LinearLabeller:
         values: list[float] = []
         scales: list[float] = []
         sizes: list[int] = []  # lexical, context, lexical, context ...
-        totals: list[int] = []
         for u in units:
             f = unit_features(u)
             names.extend(f.counts)
@@ -53,10 +52,10 @@ class LinearLabeller:
             values.extend(f.context.values())
             scales += (f.norm, 1.0)
             sizes += (len(f.counts), len(f.context))
-            totals.append(len(f.counts) + len(f.context))
         unknown = len(self.vocab)
         cols = np.fromiter(map(self.vocab.get, names, itertools.repeat(unknown)), dtype=np.intp, count=len(names))
-        rows = np.repeat(np.arange(len(units), dtype=np.intp), totals)
+        per_unit = np.asarray(sizes, dtype=np.intp).reshape(-1, 2).sum(axis=1)
+        rows = np.repeat(np.arange(len(units), dtype=np.intp), per_unit)
         vals = np.array(values, dtype=np.float64) / np.repeat(scales, sizes)  # as featurize: count / norm
         known = cols < unknown
         return rows[known], cols[known], vals[known]
