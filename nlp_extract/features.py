@@ -118,7 +118,8 @@ def unit_features(u: UnitContext) -> UnitFeatures:
     """
     text = _DIGITS.sub("0", u.text)
     counts = _counts(text, words(text[:WORD_WINDOW]))
-    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
+    values = list(counts.values())
+    norm = math.sqrt(sum(map(operator.mul, values, values))) or 1.0
     f: dict[str, float] = {f"first:{text[:2]}": 1.0}
     _cues(u.text, "", f, u.year)
     f.update(_heading_features(u.heading_path, u.year))
