@@ -347,13 +347,21 @@ def damage_docx(data: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
     return out.getvalue(), ["docx.xml_damaged"]
 
 
-def make_pdf(text: str, rng: random.Random, max_pages: int = 6) -> tuple[bytes, list[str]]:
-    """A text PDF in the built-in STSong-Light CJK font (as the reader tests make), ruled rows as boxes."""
-    lines: list[str] = []
-    for line in text.split("\n"):
-        lines += [line[i : i + 30] for i in range(0, max(len(line), 1), 30)]
-    per_page = 40
-    pages = [lines[i : i + per_page] for i in range(0, min(len(lines), per_page * max_pages), per_page)] or [[""]]
+PdfText = tuple[float, float, float, str]  # x, top, font size, text
+PdfBox = tuple[float, float, float, float]  # x0, top, x1, bottom: a ruled rectangle
+
+
+def pdf_document(
+    pages: Sequence[tuple[Sequence[PdfText], Sequence[PdfBox]]],
+    cmap: bytes = b"/UniGB-UCS2-H",
+    ordering: bytes = b"(GB1) /Supplement 2",
+) -> bytes:
+    """A minimal A4 PDF: text in the built-in STSong-Light CJK font (no font file embedded), ruled boxes.
+
+    With ``cmap=b"/Identity-H"`` and ``ordering=b"(Identity) /Supplement 0"`` the text layer has
+    glyph ids only, as in PDFs whose embedded fonts lack a Unicode map.
+    """
+    height = 842
     objs: list[bytes] = []
 
     def add(body: bytes) -> int:
@@ -366,28 +374,26 @@ def make_pdf(text: str, rng: random.Random, max_pages: int = 6) -> tuple[bytes, 
     )
     cid = add(
         b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
-        b"/Ordering (GB1) /Supplement 2 >> /FontDescriptor %d 0 R /DW 1000 >>" % desc
+        b"/Ordering %s >> /FontDescriptor %d 0 R /DW 1000 >>" % (ordering, desc)
     )
     font = add(
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [%d 0 R] >>"
-        % cid
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding %s /DescendantFonts [%d 0 R] >>"
+        % (cmap, cid)
     )
     contents = []
-    for page in pages:
-        ops = []
-        for k, line in enumerate(page):
-            y = 842 - 60 - 18 * k
-            hexed = line.encode("utf-16-be", errors="replace").hex()
-            ops.append(f"BT /F1 14 Tf 60 {y} Td <{hexed}> Tj ET")
-            if "|" in line:
-                ops.append(f"55 {y - 4} 480 18 re S")
+    for texts, boxes in pages:
+        ops = [
+            f"BT /F1 {size} Tf {x} {height - top - size} Td <{s.encode('utf-16-be', errors='replace').hex()}> Tj ET"
+            for x, top, size, s in texts
+        ]
+        ops += [f"{x0} {height - b} {x1 - x0} {b - t} re S" for x0, t, x1, b in boxes]
         stream = "\n".join(ops).encode()
         contents.append(add(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)))
     parent = len(objs) + len(pages) + 1
     kids = [
         add(
-            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (parent, c, font)
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 %d] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (parent, height, c, font)
         )
         for c in contents
     ]
@@ -402,7 +408,25 @@ def make_pdf(text: str, rng: random.Random, max_pages: int = 6) -> tuple[bytes, 
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, root, xref)
-    return bytes(out), []
+    return bytes(out)
+
+
+def make_pdf(text: str, rng: random.Random, max_pages: int = 6) -> tuple[bytes, list[str]]:
+    """The text as PDF lines of 30 characters, 40 to a page; a line with ``|`` gets a ruled box (a table row)."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        lines += [line[i : i + 30] for i in range(0, max(len(line), 1), 30)]
+    per_page = 40
+    pages = [lines[i : i + per_page] for i in range(0, min(len(lines), per_page * max_pages), per_page)] or [[""]]
+    return pdf_document(
+        [
+            (
+                [(60, 46 + 18 * k, 14, line) for k, line in enumerate(page)],
+                [(55, 46 + 18 * k, 535, 64 + 18 * k) for k, line in enumerate(page) if "|" in line],
+            )
+            for page in pages
+        ]
+    ), []
 
 
 def damage_pdf(data: bytes, rng: random.Random) -> tuple[bytes, list[str]]:

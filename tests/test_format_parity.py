@@ -11,8 +11,6 @@ LibreOffice (``soffice``) and are skipped without it.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +18,9 @@ import pytest
 
 from nlp_extract.readers import read_document
 
-ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("format_parity", ROOT / "benchmarks" / "format_parity.py")
-assert _spec is not None and _spec.loader is not None
-fp: Any = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("format_parity", fp)
-_spec.loader.exec_module(fp)
+from .conftest import ROOT, benchmark_module
+
+fp: Any = benchmark_module("format_parity")
 
 REPORTS = {
     # pre-2019 table, one cell per line, tab-indented, rows as blank-line-separated blocks

@@ -8,19 +8,13 @@ A failure names each crashing case and how to replay it.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("nlp_extract_fuzz", ROOT / "benchmarks" / "fuzz.py")
-assert _spec is not None and _spec.loader is not None
-fuzz: Any = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("nlp_extract_fuzz", fuzz)
-_spec.loader.exec_module(fuzz)
+from .conftest import benchmark_module
+
+fuzz: Any = benchmark_module("fuzz")
 
 SEED = 9
 CASES = 300

@@ -11,7 +11,6 @@ targets).  In ``nlp-extract batch`` the failing files go to ``errors.csv`` and t
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import random
 import re
@@ -28,22 +27,12 @@ from nlp_extract.errors import InputError
 from nlp_extract.limits import DEFAULT_LIMITS, Limits
 from nlp_extract.readers import read_document
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT, benchmark_module
+
 REPORT = ROOT / "examples" / "000_740063c653017d1b.txt"
 PDF = ROOT / "tests" / "data" / "huaian_city_2024.pdf"
 HANG = 300  # seconds for a whole child run: far above the real cost, far below a hang
 MARK = "脚本文字SCRIPTLEAK"
-
-
-def _fuzz() -> Any:
-    """``benchmarks/fuzz.py`` (its PDF writer), loaded once."""
-    if "nlp_extract_fuzz" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("nlp_extract_fuzz", ROOT / "benchmarks" / "fuzz.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["nlp_extract_fuzz"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["nlp_extract_fuzz"]
 
 
 # ----------------------------------------------------------------------------- the hostile files
@@ -123,7 +112,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     (d / "script.html").write_text(_script_page(lines), encoding="utf-8")
     (d / "zip_bomb.docx").write_bytes(_zip_bomb())
-    pdf, _ = _fuzz().make_pdf(report, random.Random(0))
+    pdf, _ = benchmark_module("fuzz").make_pdf(report, random.Random(0))
     (d / "broken_xref.pdf").write_bytes(re.sub(rb"\d{10} 00000 n", b"0000000000 00000 n", pdf))
     (d / "xref_missing.pdf").write_bytes(pdf[: pdf.rfind(b"xref")] + b"trailer\n<< /Root 999 0 R >>\n%%EOF\n")
     (d / "bad_startxref.pdf").write_bytes(re.sub(rb"startxref\s+\d+", b"startxref\n999999999", PDF.read_bytes()))

@@ -24,6 +24,8 @@ from docx.oxml.ns import qn
 from nlp_extract.errors import InputError
 from nlp_extract.readers import Document, _office_convert, read_document
 
+from .conftest import benchmark_module
+
 DATA = Path(__file__).resolve().parent / "data"
 PDF = DATA / "huaian_city_2024.pdf"
 TEMPLATE = DATA / "template-2021.docx"
@@ -382,54 +384,8 @@ def make_pdf(
     With ``cmap=b"/Identity-H"`` and ``ordering=b"(Identity) /Supplement 0"`` the text layer has
     glyph ids only, as in PDFs whose embedded fonts lack a Unicode map.
     """
-    height = 842
-    objs: list[bytes] = []
-
-    def add(body: bytes) -> int:
-        objs.append(body)
-        return len(objs)
-
-    desc = add(
-        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
-        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>"
-    )
-    cid = add(
-        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
-        b"/Ordering %s >> /FontDescriptor %d 0 R /DW 1000 >>" % (ordering, desc)
-    )
-    font = add(
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding %s /DescendantFonts [%d 0 R] >>"
-        % (cmap, cid)
-    )
-    contents = []
-    for texts, boxes in pages:
-        ops = [
-            f"BT /F1 {size} Tf {x} {height - top - size} Td <{s.encode('utf-16-be').hex()}> Tj ET"
-            for x, top, size, s in texts
-        ]
-        ops += [f"{x0} {height - b} {x1 - x0} {b - t} re S" for x0, t, x1, b in boxes]
-        stream = "\n".join(ops).encode()
-        contents.append(add(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)))
-    parent = len(objs) + len(pages) + 1
-    kids = [
-        add(
-            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 %d] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (parent, height, c, font)
-        )
-        for c in contents
-    ]
-    add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
-    root = add(b"<< /Type /Catalog /Pages %d 0 R >>" % parent)
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, root, xref)
-    return bytes(out)
+    document: bytes = benchmark_module("fuzz").pdf_document(pages, cmap, ordering)
+    return document
 
 
 def wrap(text: str, x: float, top: float, size: float = 16, width: int = 28) -> list[tuple[float, float, float, str]]:
