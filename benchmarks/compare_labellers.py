@@ -1,6 +1,6 @@
 """Compare unit labellers on held-out reports: linear model, spaCy textcat variants, rules.
 
-The protocol is ``evaluate.cross_validate``'s: the same report-grouped folds (``_fold``),
+The protocol is ``evaluate.cross_validate``'s: the same report-grouped folds (``grouped_folds``),
 the same stages before classification (``prepare``), the same gold unit labels
 (``unit_labels``) and the same scoring (``score`` → ``Tally`` → ``metrics``).  Every
 labeller is trained on the same training reports of each fold and scored on the others.
@@ -20,7 +20,7 @@ from typing import Any
 
 from nlp_extract.annotations import Gold, iter_files, load
 from nlp_extract.classify import RuleLabeller
-from nlp_extract.evaluate import Tally, _fold, _merge, metrics, prepare, score, unit_labels
+from nlp_extract.evaluate import Tally, _merge, grouped_folds, metrics, prepare, score
 from nlp_extract.schema import LABELS
 from nlp_extract.textcat import SpacyTextcatLabeller
 from nlp_extract.train import LinearLabeller
@@ -40,22 +40,15 @@ CANDIDATES: dict[str, Callable[[], Any]] = {
 def compare(reports: Sequence[Gold], names: Sequence[str], folds: int = 5) -> dict[str, dict[str, Any]]:
     """Held-out metrics and training seconds of each named candidate, over the same grouped folds."""
     prepared = {r.id: prepare(r) for r in reports}
-    gold_units = {r.id: unit_labels(prepared[r.id], r) for r in reports}
     tallies = {name: Tally() for name in names}
     seconds = dict.fromkeys(names, 0.0)
-    for k in range(folds):
-        train = [r for r in reports if _fold(r.id, folds) != k]
-        test = [r for r in reports if _fold(r.id, folds) == k]
-        if not train or not test:
-            continue
-        units = [u for r in train for u in prepared[r.id].contexts]
-        labels = [lab for r in train for lab in gold_units[r.id]]
+    for fold in grouped_folds(reports, prepared, folds):
         for name in names:
             t0 = time.perf_counter()
-            model = CANDIDATES[name]().fit(units, labels)
+            model = CANDIDATES[name]().fit(fold.units, fold.labels)
             seconds[name] += time.perf_counter() - t0
-            _merge(tallies[name], score(model, test, prepared))
-            print(f"fold {k + 1}/{folds} {name}: {seconds[name]:.1f}s so far", file=sys.stderr)
+            _merge(tallies[name], score(model, fold.test, prepared))
+            print(f"fold {fold.index + 1}/{folds} {name}: {seconds[name]:.1f}s so far", file=sys.stderr)
     return {name: {"metrics": metrics(tallies[name]), "train_seconds": round(seconds[name], 1)} for name in names}
 
 

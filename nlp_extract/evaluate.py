@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,25 +144,41 @@ def score(labeller: Labeller, reports: Iterable[Gold], prepared: dict[str, Doc] 
     return tally
 
 
+@dataclass(frozen=True)
+class Fold:
+    """One split of a report-grouped cross-validation: the training units and the reports held out."""
+
+    index: int
+    units: list[UnitContext]
+    labels: list[Label | None]
+    test: list[Gold]
+
+
+def grouped_folds(reports: Sequence[Gold], prepared: dict[str, Doc], folds: int = 5) -> Iterator[Fold]:
+    """The folds whose two sides are both non-empty; a report is always wholly on one side."""
+    gold_units = {r.id: unit_labels(prepared[r.id], r) for r in reports}
+    for k in range(folds):
+        train = [r for r in reports if _fold(r.id, folds) != k]
+        test = [r for r in reports if _fold(r.id, folds) == k]
+        if train and test:
+            units = [u for r in train for u in prepared[r.id].contexts]
+            yield Fold(k, units, [lab for r in train for lab in gold_units[r.id]], test)
+
+
 def cross_validate(reports: Sequence[Gold], folds: int = 5, c: float = 1.0, progress: bool = False) -> dict[str, Any]:
     """Report-grouped k-fold: the model of each fold never saw the reports it is scored on."""
     from .train import LinearLabeller
 
     prepared = {r.id: prepare(r) for r in reports}
-    gold_units = {r.id: unit_labels(prepared[r.id], r) for r in reports}
     model_tally = Tally()
-    for k in range(folds):
-        train = [r for r in reports if _fold(r.id, folds) != k]
-        test = [r for r in reports if _fold(r.id, folds) == k]
-        if not test or not train:
-            continue
-        units = [u for r in train for u in prepared[r.id].contexts]
-        labels = [lab for r in train for lab in gold_units[r.id]]
-        model = LinearLabeller(c=c).fit(units, labels)
-        part = score(model, test, prepared)
-        _merge(model_tally, part)
+    for fold in grouped_folds(reports, prepared, folds):
+        model = LinearLabeller(c=c).fit(fold.units, fold.labels)
+        _merge(model_tally, score(model, fold.test, prepared))
         if progress:
-            print(f"fold {k + 1}/{folds}: {len(train)} train / {len(test)} test reports", file=sys.stderr)
+            print(
+                f"fold {fold.index + 1}/{folds}: {len(reports) - len(fold.test)} train / {len(fold.test)} test reports",
+                file=sys.stderr,
+            )
     baseline = score(RuleLabeller(), reports, prepared)
     return {
         "protocol": f"{folds}-fold cross-validation grouped by report ({len(reports)} reports)",
