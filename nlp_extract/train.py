@@ -1,7 +1,7 @@
 """Training: the linear labeller, its model directory, and the ``train`` command.
 
 ``LinearLabeller`` is a plain estimator: ``fit`` learns a multinomial logistic regression
-(scikit-learn) over ``features.featurize``; ``predict`` is a dot product.  ``to_disk``
+(scikit-learn) over ``features.unit_features``; ``predict`` is a dot product.  ``to_disk``
 writes ``config.json``, ``vocab.json`` (feature names) and ``weights.npz`` (arrays, loaded
 with ``allow_pickle=False``): no pickle, so a model directory cannot run code.
 """
@@ -20,7 +20,7 @@ import numpy as np
 
 from .classify import Prediction, UnitContext
 from .errors import InputError
-from .features import FEATURES_VERSION, featurize, unit_features
+from .features import FEATURES_VERSION, UnitFeatures, unit_features
 from .schema import LABELS, Label
 
 NONE = "none"
@@ -38,14 +38,13 @@ class LinearLabeller:
     intercept: np.ndarray = field(default_factory=lambda: np.zeros(0))
     classes: tuple[str, ...] = CLASSES
 
-    def _entries(self, units: Sequence[UnitContext]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _entries(self, features: Sequence[UnitFeatures]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows, vocabulary columns and values of the known features of each unit (unknown ones dropped)."""
         names: list[str] = []
         values: list[float] = []
         scales: list[float] = []
         sizes: list[int] = []  # lexical, context, lexical, context ...
-        for u in units:
-            f = unit_features(u)
+        for f in features:
             names.extend(f.counts)
             names.extend(f.context)
             values.extend(f.counts.values())
@@ -55,27 +54,28 @@ class LinearLabeller:
         unknown = len(self.vocab)
         cols = np.fromiter(map(self.vocab.get, names, itertools.repeat(unknown)), dtype=np.intp, count=len(names))
         per_unit = np.asarray(sizes, dtype=np.intp).reshape(-1, 2).sum(axis=1)
-        rows = np.repeat(np.arange(len(units), dtype=np.intp), per_unit)
+        rows = np.repeat(np.arange(len(features), dtype=np.intp), per_unit)
         vals = np.array(values, dtype=np.float64) / np.repeat(scales, sizes)  # as featurize: count / norm
         known = cols < unknown
         return rows[known], cols[known], vals[known]
 
-    def _matrix(self, units: Sequence[UnitContext]) -> Any:
+    def _matrix(self, features: Sequence[UnitFeatures]) -> Any:
         from scipy.sparse import csr_matrix
 
-        rows, cols, vals = self._entries(units)
-        return csr_matrix((vals, (rows, cols)), shape=(len(units), len(self.vocab)), dtype=np.float64)
+        rows, cols, vals = self._entries(features)
+        return csr_matrix((vals, (rows, cols)), shape=(len(features), len(self.vocab)), dtype=np.float64)
 
     def fit(self, units: Sequence[UnitContext], labels: Sequence[Label | None]) -> LinearLabeller:
         from sklearn.linear_model import LogisticRegression
 
         if not units:
             raise ValueError("no training units")
-        names = sorted({name for u in units for name in featurize(u)})
+        features = [unit_features(u) for u in units]  # once: the vocabulary and the matrix both read them
+        names = sorted({name for f in features for name in (*f.counts, *f.context)})
         self.vocab = {name: i for i, name in enumerate(names)}
         y = np.array([CLASSES.index(label or NONE) for label in labels])
         model = LogisticRegression(C=self.c, max_iter=2000, class_weight="balanced", random_state=self.seed)
-        model.fit(self._matrix(units), y)
+        model.fit(self._matrix(features), y)
         coef = np.zeros((len(CLASSES), len(names)))
         intercept = np.zeros(len(CLASSES))
         for row, cls in enumerate(model.classes_):
@@ -90,7 +90,7 @@ class LinearLabeller:
         if not self.vocab:
             raise ValueError("LinearLabeller is not fitted")
         # the sparse product by hand: a scipy matrix per report costs more than the arithmetic
-        rows, cols, vals = self._entries(units)
+        rows, cols, vals = self._entries([unit_features(u) for u in units])
         weighted = self.coef[:, cols] * vals
         scores = np.tile(self.intercept, (len(units), 1))
         for k, w in enumerate(weighted):
