@@ -496,3 +496,38 @@ def test_score_statistics_counts_by_key_and_value() -> None:
     scores = score_statistics([record])
     assert scores["overall"]["table"] == {"tp": 1, "fp": 0, "fn": 1, "precision": 1.0, "recall": 0.5, "f1": 2 / 3}
     assert scores["overall"]["text"]["tp"] == 1
+
+
+def test_every_statistic_says_its_key_in_the_forms_words(extractor: Any) -> None:
+    """Each key of every form has its row and column names; a table value carries them."""
+    from nlp_extract.stats.keys import all_keys, form_label
+
+    assert (
+        form_label("requests.refused.state_secret.natural_person", "2021") == "（三）不予公开 1.属于国家秘密 · 自然人"
+    )
+    assert form_label("proactive.rules.issued", "2019").endswith("本年新制作数量")
+    assert form_label("proactive.rules.issued", "2021").endswith("本年制发件数")
+    assert form_label("review.total", "pre2019") == "四、行政复议数量"
+    assert form_label("review.total", "2021") == "行政复议 · 总计"
+    unlabelled = [k for k in all_keys() if form_label(k, "2021") is None and form_label(k, "pre2019") is None]
+    assert unlabelled == ["litigation.pending"]  # a prose-only key: no form has a cell for it
+    result = extractor.extract_file(DATA / "39_wuqiang_commerce_bureau_2022.txt")
+    table = [s for s in result.stats if s.source == "table"]
+    assert len(table) >= 10 and all(s.label == form_label(s.key, result.meta.template) for s in table)
+
+
+def test_amounts_are_stored_in_the_keys_unit_and_keep_their_text() -> None:
+    """``251000元`` under 采购总金额 (万元) is 25.1; the cell's own digits stay the grounded text."""
+    from nlp_extract.stats.numbers import in_unit
+
+    assert in_unit(251000, "元", "万元") == (25.1, "万元")
+    assert in_unit(1.5, "亿元", "万元") == (15000, "万元")
+    assert in_unit(7, "件", None) == (7, "件")
+    text = (
+        "第二十条第（九）项\n信息内容 | 采购项目数量 | 采购总金额\n政府集中采购 | 12 | 251000元\n"
+        "第二十条第（八）项\n信息内容 | 上一年项目数量 | 本年增/减\n"
+    )
+    found = {f.key: f for f in extract_statistics(text).figures}
+    amount = found["proactive.procurement.amount"]
+    assert (amount.value, amount.unit, text[amount.start : amount.end]) == (25.1, "万元", "251000")
+    assert found["proactive.procurement.projects"].value == 12

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .align import SURE_SCORE, align, score_matrix
-from .keys import PRE2019_ROWS
+from .keys import PRE2019_ROWS, key_unit
 from .model import Figure
-from .numbers import NUMBER_RE
+from .numbers import NUMBER_RE, cell_unit, in_unit
 from .tables import Cell, Row
 
 _HEADER = re.compile(r"统计指标|统计数|政府信息公开情况统计表|信息公开.{0,6}统计表")
@@ -40,7 +40,8 @@ def cell_figure(key: str, cell: Cell, unit: str | None) -> Figure | None:
     if cell.kind != "value" or cell.value is None:
         return None
     start, end = number_span(cell)
-    return Figure(key, cell.value, unit, False, "table", start, end)
+    value, unit = in_unit(cell.value, cell_unit(cell.text) or unit, key_unit(key))
+    return Figure(key, value, unit, False, "table", start, end)
 
 
 def parse_old(rows: Sequence[Row]) -> OldTable:
