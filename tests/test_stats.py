@@ -531,3 +531,57 @@ def test_amounts_are_stored_in_the_keys_unit_and_keep_their_text() -> None:
     amount = found["proactive.procurement.amount"]
     assert (amount.value, amount.unit, text[amount.start : amount.end]) == (25.1, "万元", "251000")
     assert found["proactive.procurement.projects"].value == 12
+
+
+_MARKUP_TABLES = (
+    '<table border="1"><tr><td colspan="4">第二十条第（一）项</td></tr>'
+    "<tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>"
+    "<tr><td><p><span>规章</span></p></td><td>3</td><td>&nbsp;</td><td>12</td></tr>"
+    '<tr><td>行政规范性文件</td><td><span style="x">7</span></td><td>/</td><td>55</td></tr>'
+    '<tr><td colspan="4">第二十条第（五）项</td></tr>'
+    '<tr><td>信息内容</td><td colspan="3">本年处理决定数量</td></tr>'
+    '<tr><td>行政许可</td><td colspan="3">1,024</td></tr></table>'
+    '<table><tr><td rowspan="3" colspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>'
+    '<td colspan="7">申请人情况</td></tr>'
+    '<tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>'
+    "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>"
+    '<tr><td colspan="3">一、本年新收政府信息公开申请数量</td><td>9</td><td>1</td><td>0</td><td>0</td><td>0</td>'
+    "<td></td><td>10</td></tr>"
+    '<tr><td rowspan="2">三、本年度办理结果</td><td colspan="2">（一）予以公开</td><td>4</td><td>1</td><td>0</td>'
+    "<td>0</td><td>0</td><td>0</td><td>5</td></tr>"
+    '<tr><td rowspan="2">（三）不予公开</td><td>1.属于国家秘密</td><td>2</td><td>0</td><td>0</td><td>0</td><td>0</td>'
+    "<td>0</td><td>2</td></tr></table>"
+)
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda t: f"二、主动公开政府信息情况\n{t}\n五、存在的主要问题及改进情况\n",
+        lambda t: "二、主动公开政府信息情况 var html = '" + t.replace('"', '\\"') + "'; 五、存在的主要问题",
+    ],
+    ids=["markup-in-text", "script-string"],
+)
+def test_markup_tables_kept_in_a_text_are_read_as_grids(wrap: Any) -> None:
+    """``<table>`` source in a .txt: merged cells once, blanks give nothing, values grounded exactly."""
+    text = wrap(_MARKUP_TABLES)
+    found = {f.key: f for f in extract_statistics(text).figures}
+    expected = {
+        "proactive.rules.issued": 3,
+        "proactive.rules.in_force": 12,
+        "proactive.normative_docs.issued": 7,
+        "proactive.normative_docs.in_force": 55,
+        "proactive.licensing.decisions": 1024,
+        "requests.new.natural_person": 9,
+        "requests.new.business": 1,
+        "requests.new.total": 10,
+        "requests.granted.natural_person": 4,
+        "requests.granted.total": 5,
+        "requests.refused.state_secret.natural_person": 2,
+        "requests.refused.state_secret.total": 2,
+    }
+    for key, value in expected.items():
+        assert found[key].value == value, key
+    assert "proactive.rules.repealed" not in found and "proactive.normative_docs.repealed" not in found
+    assert "requests.new.other_org" not in found  # an empty cell, not zero
+    assert all(text[f.start : f.end].replace(",", "") == str(f.value) for f in found.values() if f.source == "table")
