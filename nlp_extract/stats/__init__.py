@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from ..schema import Check, Template
 from .checks import sum_checks, table_vs_text
-from .model import Figure, StatsResult, warning
 from .grid import markup_tables
+from .model import Figure, StatsResult, warning
 from .new_template import NewTables, parse_new
 from .old_template import OldTable, parse_old
 from .prose import Family, ProseFigure, find_prose, pick
