@@ -148,18 +148,23 @@ def _numbers_in(text: str, a: int, b: int, line_start: int) -> list[Cell]:
     return cells
 
 
+_RULE_LINE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # a markdown header rule
+
+
 def split_line(text: str, line: Line) -> tuple[LineStyle, list[Cell]]:
     """Cells of one line, and how the line was split."""
     body = line.text
     stripped = body.strip()
+    if _RULE_LINE.match(stripped):
+        return "single", []
     if "|" in body:
         if not stripped.replace("|", "").strip():
             n = stripped.count("|")
             a = line.start + body.index("|")
             return "gap", [Cell("|" * n, a, a + len(stripped), "gap", None, a - line.start)]
         spans = _split_positions(line, "|")
-        if not body[: body.index("|")].strip():
-            spans = spans[1:]
+        if not body[: body.index("|")] or (stripped.startswith("|") and stripped.endswith("|")):
+            spans = spans[1:]  # a border; `` | 5 | 0`` (no closing bar) starts with an empty cell
         if not body[body.rindex("|") + 1 :].strip():
             spans = spans[:-1]
         cells = []
@@ -212,8 +217,196 @@ def is_prose(line: Line, style: LineStyle, cells: Sequence[Cell]) -> bool:
     return len(cells) == 1 and len("".join(text.split())) > 90
 
 
+def _is_separator(line: Line) -> bool:
+    return line.text.strip() in ("|", "｜")
+
+
+def _is_bare_cell(line: Line) -> bool:
+    """A cell line with no bar of its own (``cell |`` lines are another layout, where a lone bar is a cell)."""
+    return bool(line.text.strip()) and "|" not in line.text and "｜" not in line.text
+
+
+def separated_runs(lines: Sequence[Line]) -> list[tuple[int, int]]:
+    """Index ranges of lines where lone ``|`` lines separate cells written one per line.
+
+    The run starts at the cell before its first separator and ends at the cell after its
+    last one.  The layout is the text's when some run has two separators or more; a text
+    without one keeps its lone bars as merged-cell noise.
+    """
+    runs: list[tuple[int, int, int]] = []
+    i, n = 0, len(lines)
+    while i < n:
+        if not _is_separator(lines[i]) or i == 0 or not _is_bare_cell(lines[i - 1]):
+            i += 1
+            continue
+        start, j, seps = i - 1, i, 0
+        while j < n and (
+            _is_separator(lines[j])
+            or (j + 1 < n and _is_separator(lines[j + 1]) and (_is_bare_cell(lines[j]) or not lines[j].text.strip()))
+        ):
+            seps += _is_separator(lines[j])
+            j += 1
+        end = j + 1 if j < n and _is_bare_cell(lines[j]) and not _SENTENCE_END.search(lines[j].text) else j
+        runs.append((start, end, seps))
+        i = max(end, i + 1)
+    return [(a, b) for a, b, _ in runs] if any(seps >= 2 for _, _, seps in runs) else []
+
+
+def _separated_rows(text: str, lines: Sequence[Line]) -> list[Row]:
+    """Rows of a run of one-cell lines with lone ``|`` lines between cells.
+
+    Two separators in a row hold an empty cell; two cell lines with no separator between
+    them end a row; a label after a value opens the next row, as in any layout.
+    """
+    rows: list[Row] = []
+    cells: list[Cell] = []
+    after_separator = True
+
+    def close() -> None:
+        if cells:
+            rows.extend(_rows_of(cells))
+        cells.clear()
+
+    for line in lines:
+        if _is_separator(line):
+            if after_separator and cells:
+                at = line.start + line.text.index(line.text.strip())
+                cells.append(Cell("", at, at, "blank", None, 0))
+            after_separator = True
+            continue
+        if not line.text.strip():
+            continue
+        if not after_separator:
+            close()
+        cell = _cell(text, line.start, line.end, line.start)
+        at = line.start + len(line.text) - len(line.text.lstrip())
+        cells.append(cell or Cell("", at, at, "blank", None, 0))
+        after_separator = False
+    close()
+    return rows
+
+
+def _rows_of(cells: Sequence[Cell]) -> list[Row]:
+    """Explicit rows from one row's cells in order: a label after a value or blank opens a new row."""
+    rows: list[Row] = []
+    row = Row(explicit=True)
+    for c in cells:
+        if c.kind == "label" and (row.slots or row.units):
+            rows.append(row)
+            row = Row(explicit=True)
+        if c.kind == "label":
+            row.labels.append(c)
+        elif c.kind == "unit":
+            row.units.append(c)
+        elif row.labels or c.kind == "value":
+            row.slots.append(c)
+    rows.append(row)
+    return [r for r in rows if r.labels or r.values]
+
+
+_Token = tuple[Literal["cell", "empty", "blank"], Cell | None]
+
+
+def _one_cell_token(text: str, line: Line) -> _Token | None:
+    """A line of a one-cell-per-line table: a cell (``x`` or ``x |``), an empty cell (a lone ``|``
+    among ``x |`` lines), a blank line; None for anything else (prose, rows of several cells)."""
+    stripped = line.text.strip()
+    if not stripped:
+        return "blank", None
+    if stripped in ("|", "｜"):
+        at = line.start + line.text.index(stripped)
+        return "empty", Cell("", at, at, "blank", None, 0)
+    style, cells = split_line(text, line)
+    if len(cells) != 1 or is_prose(line, style, cells) or (style == "pipe" and not stripped.endswith("|")):
+        return None
+    return ("cell", cells[0]) if style in ("single", "pipe") else None
+
+
+def _shown_empties(text: str, lines: Sequence[Line], tokens: Sequence[_Token]) -> list[Row] | None:
+    """Rows of a one-cell-per-line run when it shows its empty cells, else None.
+
+    Empty cells show as lone ``|`` lines among ``x |`` lines, or as extra blank lines where
+    cells are separated by a fixed number of blank lines (the usual gap of the run).  The run counts as
+    showing them only when an empty cell stands between two values: blank lines around
+    labels may be mere spacing, and a table whose crawler dropped its empty cells must not
+    have its values pushed into the wrong columns.
+    """
+    piped = any(t == "cell" and "|" in lines[i].text for i, (t, _) in enumerate(tokens))
+    cells: list[Cell] = []
+    gaps: list[int] = []
+    blank_run = 0
+    for (kind, cell), line in zip(tokens, lines, strict=True):
+        if kind == "blank":
+            blank_run += 1
+        elif kind == "empty" and piped and cell is not None:
+            cells.append(cell)
+        elif kind == "cell" and cell is not None:
+            if cells:
+                gaps.append(blank_run)
+            cells.append(cell)
+            blank_run = 0
+    if not piped:
+        if not gaps:
+            return None
+        k = max(set(gaps), key=lambda g: (gaps.count(g), -g))  # the usual separation
+        if any(g > k and (g - k) % (k + 1) for g in gaps):
+            return None
+        filled: list[Cell] = cells[:1]
+        for g, cell in zip(gaps, cells[1:], strict=True):
+            filled += [Cell("", cell.start, cell.start, "blank", None, 0)] * (max(0, g - k) // (k + 1))
+            filled.append(cell)
+        cells = filled
+    shown = any(
+        c.kind == "blank" and not c.text and cells[i - 1].kind != "label" and cells[i + 1].kind in ("value", "blank")
+        for i, c in enumerate(cells[1:-1], start=1)
+    )
+    return _rows_of(cells) if shown else None
+
+
+def _one_cell_runs(text: str, lines: Sequence[Line]) -> list[tuple[int, int, list[Row]]]:
+    """Runs of one-cell lines that show their empty cells, with their rows (explicit)."""
+    tokens = [_one_cell_token(text, line) for line in lines]
+    out: list[tuple[int, int, list[Row]]] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] is None:
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and tokens[j] is not None:
+            j += 1
+        run = [t for t in tokens[i:j] if t is not None]
+        if sum(kind == "cell" for kind, _ in run) >= 4 and (rows := _shown_empties(text, lines[i:j], run)):
+            out.append((i, j, rows))
+        i = j
+    return out
+
+
 def read_rows(text: str, lines: Sequence[Line] | None = None) -> list[Row]:
     """Every table row of the text, in order (see the module docstring for the rules)."""
+    all_lines = list(lines if lines is not None else iter_lines(text))
+    rows: list[Row] = []
+    pos = 0
+    for a, b in separated_runs(all_lines):
+        rows += _read_plain(text, all_lines[pos:a])
+        rows += _separated_rows(text, all_lines[a:b])
+        pos = b
+    return rows + _read_plain(text, all_lines[pos:])
+
+
+def _read_plain(text: str, lines: Sequence[Line]) -> list[Row]:
+    """Rows of lines without separator lines: one-cell runs that show their empty cells, then the rest."""
+    rows: list[Row] = []
+    pos = 0
+    for a, b, run_rows in _one_cell_runs(text, lines):
+        rows += _read_line_rows(text, lines[pos:a])
+        rows += run_rows
+        pos = b
+    return rows + _read_line_rows(text, lines[pos:])
+
+
+def _read_line_rows(text: str, lines: Sequence[Line]) -> list[Row]:
+    """Rows of lines that are each a row, a cell, or a wrapped part of one (every layout but separated runs)."""
     rows: list[Row] = []
     current: Row | None = None
 
@@ -223,7 +416,7 @@ def read_rows(text: str, lines: Sequence[Line] | None = None) -> list[Row]:
             rows.append(current)
         current = None
 
-    for line in lines if lines is not None else iter_lines(text):
+    for line in lines:
         style, cells = split_line(text, line)
         if not cells:
             continue
