@@ -4,8 +4,9 @@ Inputs: a 50 MB text, a 5 MB single line, a text over the character limit, a 300
 HTML nested 10^5 levels deep, HTML whose scripts, styles and comments hold report-like text, a
 .docx zip bomb, PDFs with a broken xref, text with NUL bytes.  They run in a child process (as
 a corpus run would meet them) under a generous timeout: a hang fails the test instead of
-stalling the suite; time and peak memory per file are asserted loosely (bounds, not speed
-targets).  In ``nlp-extract batch`` the failing files go to ``errors.csv`` and the run goes on.
+stalling the suite (the one time bound: how fast a machine is is not asserted); peak memory per
+file is asserted loosely (a bound, not a target).  In ``nlp-extract batch`` the failing files
+go to ``errors.csv`` and the run goes on.
 """
 
 from __future__ import annotations
@@ -181,7 +182,6 @@ def outcomes(hostile: Path) -> dict[str, dict[str, Any]]:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_hostile_input_is_bounded_with_a_clear_outcome(outcomes: dict[str, dict[str, Any]], name: str) -> None:
     r = outcomes[name]
-    assert r["seconds"] < 60, f"{name} took {r['seconds']:.1f} s"  # a bound against hangs, not a speed target
     assert r["peak_mb"] < 2000 and r["child_peak_mb"] < 2000, f"{name}: {r['peak_mb']:.0f} MB"
     expected = EXPECTED[name]
     if expected == "ok":
