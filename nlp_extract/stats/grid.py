@@ -102,14 +102,14 @@ def _read_markup(text: str, start: int, end: int) -> Table | None:
     cells: list[GridCell] = []
     r = -1
     depth = 0
-    open_cell: tuple[int, int, int, int] | None = None  # row, column, rowspan, colspan
+    open_cell: tuple[int, int, int, int, int] | None = None  # row, column, rowspan, colspan, where its content starts
     pieces: list[tuple[int, int]] = []
 
     def close_cell() -> None:
         nonlocal open_cell, pieces
         if open_cell is not None:
-            row, col, rs, cs = open_cell
-            cells.append(_cell(text, row, col, rs, cs, pieces))
+            row, col, rs, cs, at = open_cell
+            cells.append(_cell(text, row, col, rs, cs, pieces or [(at, at)]))
         open_cell, pieces = None, []
 
     pos = start
@@ -135,7 +135,7 @@ def _read_markup(text: str, start: int, end: int) -> Table | None:
                 c += 1
             rs, cs = max(1, spans.get("rowspan", 1)), max(1, spans.get("colspan", 1))
             filled.update((r + i, c + j) for i in range(rs) for j in range(cs))
-            open_cell = (r, c, rs, cs)
+            open_cell = (r, c, rs, cs, m.end())
         elif name in ("td", "th", "tr") and closing:
             close_cell()
     close_cell()
@@ -161,7 +161,7 @@ def _cell(text: str, row: int, col: int, rs: int, cs: int, pieces: list[tuple[in
     """
     runs = [run for a, b in pieces for run in _visible(text, a, b)]
     if not runs:
-        at = pieces[0][0] if pieces else 0
+        at = pieces[0][0]
         return GridCell(row, col, rs, cs, "", at, at)
     joined = "".join(html.unescape(text[a:b]) for a, b in runs)
     if len(runs) == 1:

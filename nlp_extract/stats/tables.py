@@ -275,6 +275,9 @@ def _separated_rows(text: str, lines: Sequence[Line]) -> list[Row]:
             after_separator = True
             continue
         if not line.text.strip():
+            if not after_separator:  # a cell, then an empty line before a bar: a row that opens with an empty cell
+                close()
+                cells.append(Cell("", line.start, line.start, "blank", None, 0))
             continue
         if not after_separator:
             close()
@@ -287,21 +290,25 @@ def _separated_rows(text: str, lines: Sequence[Line]) -> list[Row]:
 
 
 def _rows_of(cells: Sequence[Cell]) -> list[Row]:
-    """Explicit rows from one row's cells in order: a label after a value or blank opens a new row."""
-    rows: list[Row] = []
-    row = Row(explicit=True)
+    """Explicit rows from cells in reading order: a label after a value or blank opens a new row.
+
+    A row's slots are the cells after its last label (before it they are empty corner or
+    group cells); a row of values alone keeps every cell, leading empty ones included.
+    """
+    groups: list[list[Cell]] = [[]]
     for c in cells:
-        if c.kind == "label" and (row.slots or row.units):
+        if c.kind == "label" and groups[-1] and groups[-1][-1].kind != "label":
+            groups.append([])
+        groups[-1].append(c)
+    rows: list[Row] = []
+    for group in groups:
+        last_label = max((i for i, c in enumerate(group) if c.kind == "label"), default=-1)
+        row = Row(labels=[c for c in group if c.kind == "label"], explicit=True)
+        for c in group[last_label + 1 :]:
+            (row.units if c.kind == "unit" else row.slots).append(c)
+        if row.labels or row.values:
             rows.append(row)
-            row = Row(explicit=True)
-        if c.kind == "label":
-            row.labels.append(c)
-        elif c.kind == "unit":
-            row.units.append(c)
-        elif row.labels or c.kind == "value":
-            row.slots.append(c)
-    rows.append(row)
-    return [r for r in rows if r.labels or r.values]
+    return rows
 
 
 _Token = tuple[Literal["cell", "empty", "blank"], Cell | None]
@@ -335,7 +342,7 @@ def _shown_empties(text: str, lines: Sequence[Line], tokens: Sequence[_Token]) -
     cells: list[Cell] = []
     gaps: list[int] = []
     blank_run = 0
-    for (kind, cell), line in zip(tokens, lines, strict=True):
+    for (kind, cell), _line in zip(tokens, lines, strict=True):
         if kind == "blank":
             blank_run += 1
         elif kind == "empty" and piped and cell is not None:
@@ -349,8 +356,9 @@ def _shown_empties(text: str, lines: Sequence[Line], tokens: Sequence[_Token]) -
         if not gaps:
             return None
         k = max(set(gaps), key=lambda g: (gaps.count(g), -g))  # the usual separation
-        if any(g > k and (g - k) % (k + 1) for g in gaps):
-            return None
+        between_values = [g for g, a, b in zip(gaps, cells, cells[1:], strict=False) if "label" not in (a.kind, b.kind)]
+        if any(g > k and (g - k) % (k + 1) for g in between_values):
+            return None  # spacing that no count of empty cells explains (labels may have spacing of their own)
         filled: list[Cell] = cells[:1]
         for g, cell in zip(gaps, cells[1:], strict=True):
             filled += [Cell("", cell.start, cell.start, "blank", None, 0)] * (max(0, g - k) // (k + 1))
@@ -445,7 +453,7 @@ def _read_line_rows(text: str, lines: Sequence[Line]) -> list[Row]:
             if not labels:  # values only: the numbers of a label that wrapped above them
                 if current is None or current.slots or current.units:
                     close()
-                    current = Row(line=line.index)
+                    current = Row(explicit=explicit, line=line.index)  # a whole row of values on one line
                 _fill(current, others)
                 current.last_line = line.index
                 close()
