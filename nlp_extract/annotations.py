@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import InputError
 from .schema import LABELS
-from .stats.keys import COLUMN_BY_NAME, PRE2019_ROWS, all_keys
+from .stats.keys import all_keys, key_unit
 
 
 @dataclass(frozen=True)
@@ -56,15 +56,6 @@ def record_meta(record: dict[str, Any]) -> dict[str, Any]:
 def accepted_keys(stat: Mapping[str, Any]) -> frozenset[str]:
     """The keys a figure may carry: its key and its ``alt_keys`` (guide, section 3)."""
     return frozenset([stat["key"], *(stat.get("alt_keys") or [])])
-
-
-def key_unit(key: str) -> str | None:
-    """The unit docs/INDICATORS.md gives a key, where the form gives one (None: a count)."""
-    for row in PRE2019_ROWS:
-        if row.key == key:
-            return row.unit
-    column = COLUMN_BY_NAME.get(key.rsplit(".", 1)[-1]) if key.startswith("proactive.") else None
-    return column.unit if column else None
 
 
 def iter_files(path: str | Path) -> list[Path]:
