@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..schema import Check, Template
 from .checks import sum_checks, table_vs_text
 from .grid import markup_tables
+from .keys import FORM_ANCHORS
 from .model import Figure, StatsResult, warning
 from .new_template import NewTables, parse_new
 from .old_template import OldTable, parse_old
@@ -93,11 +94,11 @@ def table_rows(text: str) -> tuple[list[Row], list[tuple[int, int]]]:
     """
     grids = markup_tables(text)
     if not grids:
-        return read_rows(text), []
+        return read_rows(text, anchors=FORM_ANCHORS), []
     masked = list(text)
     for t in grids:
         masked[t.start : t.end] = re.sub(r"[^\n]", " ", text[t.start : t.end])
-    rows = read_rows("".join(masked)) + [row for t in grids for row in t.rows()]
+    rows = read_rows("".join(masked), anchors=FORM_ANCHORS) + [row for t in grids for row in t.rows()]
     return sorted(rows, key=lambda r: r.start), [(t.start, t.end) for t in grids]
 
 
@@ -108,11 +109,11 @@ def extract_all(text: str) -> Extraction:
     new = parse_new(rows)
     template = decide_template(old, new)
     if template == "pre2019":
-        table, checks = old.figures, []
+        table, checks = old.figures, list(old.checks)
     elif template is not None or new.seen:
         table, checks = new.figures, list(new.checks)
     else:
-        table, checks = old.figures, []
+        table, checks = old.figures, list(old.checks)
     if new.seen and template != "pre2019" and not new.figures and not new.checks:
         checks.append(Check("table.empty", "warning", "the tables are present but every cell is blank"))
     family = family_of(template, text)

@@ -6,6 +6,7 @@ paraphrase tolerance lives in :mod:`nlp_extract.stats.labels`, not in extra spel
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -325,3 +326,25 @@ def form_label(key: str, template: str | None = None) -> str | None:
     elif key.startswith("proactive.") and key.split(".")[1] in _TABLE2_GROUP and key.count(".") == 2:
         label = _table2_label(key, template)
     return label or (row.label if row is not None else None)
+
+
+_ENUMERATOR = r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d\.)?"
+_CAPTIONS = ("主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况")
+
+
+def _anchor_pattern() -> re.Pattern[str]:
+    """Labels of the 2019/2021 forms that a flattened table may run together, longest first."""
+    words = {"信息内容", "申请人情况", "法人或其他组织", *_CAPTIONS}
+    words |= {h for c in COLUMNS for h in c.headers} | {n for _, names in TABLE2_ITEMS for n in names}
+    words |= {name for _, name in APPLICANTS if len(name) > 2}  # 其他 and 总计 are words inside labels
+    words |= {
+        re.sub(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d\.)", "", r.label)
+        for rows in TABLE3_ROWS.values()
+        for r in rows
+    }
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"第二十条第[（(][一二三四五六七八九十]+[）)]项|{_ENUMERATOR}(?:{alternatives})")
+
+
+#: Labels of the forms (captions, headers, items, rows): where words that a crawler ran together are cut apart.
+FORM_ANCHORS = _anchor_pattern()

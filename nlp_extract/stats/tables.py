@@ -18,9 +18,10 @@ just before it are the wrapped start of its label (PDF layout).
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .numbers import Number, is_not_reported, parse_cell
@@ -46,6 +47,7 @@ class Cell:
     kind: CellKind
     value: Number | None = None
     column: int = 0  # character column of the cell in its line (for layout tables)
+    run: bool = False  # digits written against the cell before them: maybe several cells run together
 
 
 @dataclass
@@ -95,6 +97,7 @@ class Line:
     start: int
     end: int
     text: str
+    glued: bool = False  # a piece cut out of a longer line with no separator before it
 
 
 def iter_lines(text: str) -> Iterator[Line]:
@@ -153,6 +156,13 @@ _RULE_LINE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # a m
 
 def split_line(text: str, line: Line) -> tuple[LineStyle, list[Cell]]:
     """Cells of one line, and how the line was split."""
+    style, cells = _split_line(text, line)
+    if line.glued:
+        cells = [replace(c, run=True) if c.kind == "value" and len(c.text) > 1 else c for c in cells]
+    return style, cells
+
+
+def _split_line(text: str, line: Line) -> tuple[LineStyle, list[Cell]]:
     body = line.text
     stripped = body.strip()
     if _RULE_LINE.match(stripped):
@@ -390,9 +400,82 @@ def _one_cell_runs(text: str, lines: Sequence[Line]) -> list[tuple[int, int, lis
     return out
 
 
-def read_rows(text: str, lines: Sequence[Line] | None = None) -> list[Row]:
-    """Every table row of the text, in order (see the module docstring for the rules)."""
-    all_lines = list(lines if lines is not None else iter_lines(text))
+_INLINE_MIN = 300  # a line this long may be a whole report that lost its line breaks
+_SENTENCE_PIECE = re.compile(r"[^。！？!?]*[。！？!?]+|[^。！？!?]+$")
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\s\d]+")
+_NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?")
+_ENUM_HEAD = re.compile(r"^[.．、][^\s\d.．、]")
+
+
+def inline_lines(line: Line, anchors: re.Pattern[str] | None = None) -> list[Line]:
+    """A long line cut into sentences, and the stretches between sentences that hold many numbers
+    (a table flattened into the line) into one piece per cell: words, and numbers.
+
+    The crawler dropped the separators there, so a number of several digits standing alone
+    between words may be several cells run together: it is marked *glued*.  An item number
+    that ran onto the digits before its label (``00000002.其他…``) goes back to the label, and
+    words that ran together are cut where a label of the forms (``anchors``) begins.
+    """
+    out: list[Line] = []
+    for m in _SENTENCE_PIECE.finditer(line.text):
+        piece, at = m.group(), line.start + m.start()
+        cut = _table_end(piece) if len(re.findall(r"\d+", piece)) >= 6 else 0
+        if cut < len(piece):
+            out.append(Line(line.index, at + cut, at + len(piece), piece[cut:]))  # a sentence
+        if cut > 0:
+            out += _cells_of(line.index, piece[:cut], at, anchors)
+    return sorted(out, key=lambda ln: ln.start)
+
+
+def _cells_of(index: int, piece: str, at: int, anchors: re.Pattern[str] | None) -> list[Line]:
+    tokens = [[t.start(), t.end()] for t in _TOKEN.finditer(piece)]
+    for k in range(len(tokens) - 1):
+        (a, b), (c, _) = tokens[k], tokens[k + 1]
+        if piece[a:b].isdigit() and b == c and _ENUM_HEAD.match(piece[c : c + 2]):
+            tokens[k][1] = tokens[k + 1][0] = b - 1  # ``…0002.其他``: the ``2`` is the next label's number
+    cells: list[tuple[int, int]] = []
+    for a, b in tokens:
+        if a >= b:
+            continue
+        cuts = [a, *(x.start() for x in anchors.finditer(piece, a, b) if x.start() > a), b] if anchors else [a, b]
+        cells += [(x, y) for x, y in itertools.pairwise(cuts) if x < y]
+    # numbers side by side form a group; a group with a number of several digits may be runs
+    # of cells (``230 000023`` for 23|0|0|0|0|0|23), single digits alone are cells as written
+    number = [bool(_NUMBER_TOKEN.fullmatch(piece, a, b)) for a, b in cells]
+    out = []
+    k = 0
+    while k < len(cells):
+        j = k + 1
+        while number[k] and j < len(cells) and number[j]:
+            j += 1
+        glued = number[k] and any(y - x > 1 for x, y in cells[k:j])
+        out += [Line(index, at + a, at + b, piece[a:b], glued) for a, b in cells[k:j]]
+        k = j
+    return out
+
+
+def _table_end(piece: str) -> int:
+    """Where a flattened table in ``piece`` ends: at the space before the first clause mark
+    outside brackets (table cells have none; the sentence after the table does)."""
+    depth = 0
+    for i, ch in enumerate(piece):
+        depth += (ch in "（(") - (ch in "）)")
+        if depth <= 0 and ch in "，,；;。！？!?":
+            space = max(piece.rfind(" ", 0, i), piece.rfind("\u3000", 0, i))
+            return max(space, 0)
+    return len(piece)
+
+
+def read_rows(text: str, lines: Sequence[Line] | None = None, anchors: re.Pattern[str] | None = None) -> list[Row]:
+    """Every table row of the text, in order (see the module docstring for the rules).
+
+    ``anchors`` matches labels of the forms, to cut words that a flattened table ran together.
+    """
+    all_lines = [
+        piece
+        for line in (lines if lines is not None else iter_lines(text))
+        for piece in (inline_lines(line, anchors) if len(line.text) > _INLINE_MIN else (line,))
+    ]
     rows: list[Row] = []
     pos = 0
     for a, b in separated_runs(all_lines):
@@ -479,3 +562,47 @@ def _read_line_rows(text: str, lines: Sequence[Line]) -> list[Row]:
 def _fill(row: Row, cells: Sequence[Cell]) -> None:
     for c in cells:
         (row.units if c.kind == "unit" else row.slots).append(c)
+
+
+def split_run(cells: Sequence[Cell], n: int, valid: Callable[[Sequence[int]], bool] | None = None) -> list[Cell] | None:
+    """The ``n`` cells that runs of digits stand for, when only one split is possible.
+
+    The runs' digits are read as one string that must be cut where the runs end (a space the
+    crawler kept is a real boundary).  A split is possible when no part but ``0`` starts with a
+    zero and ``valid`` (the form's own sums) accepts the parts; with no rule, only ``n`` digits
+    in all are certain.
+    """
+    digits = "".join(c.text for c in cells)
+    ends = set(itertools.accumulate(len(c.text) for c in cells))
+    if not digits.isdigit() or not 1 <= n <= len(digits) <= 24 or (valid is None and len(digits) != n):
+        return None
+    found: list[list[int]] = []
+
+    def parts_from(pos: int, left: int, cuts: list[int]) -> None:
+        if len(found) > 1:
+            return
+        if left == 1:
+            piece = digits[pos:]
+            cut = [*cuts, len(digits)]
+            values = [int(digits[a:b]) for a, b in itertools.pairwise([0, *cut])]
+            if (piece == "0" or not piece.startswith("0")) and ends <= set(cut) and (valid is None or valid(values)):
+                found.append(cut)
+            return
+        for end in range(pos + 1, len(digits) - left + 2):
+            piece = digits[pos:end]
+            if piece != "0" and piece.startswith("0"):
+                break
+            parts_from(end, left - 1, [*cuts, end])
+            if end in ends:
+                break  # a part never runs over a kept boundary
+
+    parts_from(0, n, [])
+    if len(found) != 1:
+        return None
+    starts = dict(zip(itertools.accumulate([0, *(len(c.text) for c in cells)]), cells, strict=False))
+    out, owner = [], cells[0]
+    for a, b in itertools.pairwise([0, *found[0]]):
+        owner = starts.get(a, owner)
+        at = owner.start + a - next(k for k, c in starts.items() if c is owner)
+        out.append(Cell(digits[a:b], at, at + b - a, "value", int(digits[a:b]), owner.column))
+    return out
