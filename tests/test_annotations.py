@@ -66,6 +66,8 @@ def test_alternative_keys_and_forms_are_accepted_in_scoring(gold):
         "淄博市公安局高新区分局",
         "淄博市公安局高新技术产业开发区分局",
     }
+
+
 def _complete(gold):
     return [g for g in gold.values() if (g.path or "").startswith("corpus/complete/")]
 

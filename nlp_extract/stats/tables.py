@@ -403,6 +403,7 @@ def _one_cell_runs(text: str, lines: Sequence[Line]) -> list[tuple[int, int, lis
 _INLINE_MIN = 300  # a line this long may be a whole report that lost its line breaks
 _SENTENCE_PIECE = re.compile(r"[^。！？!?]*[。！？!?]+|[^。！？!?]+$")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\s\d]+")
+_SECTION_HEAD = re.compile(r"[一二三四五六七八九十]+、")
 _NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?")
 _ENUM_HEAD = re.compile(r"^[.．、][^\s\d.．、]")
 
@@ -455,14 +456,14 @@ def _cells_of(index: int, piece: str, at: int, anchors: re.Pattern[str] | None) 
 
 
 def _table_end(piece: str) -> int:
-    """Where a flattened table in ``piece`` ends: at the space before the first clause mark
-    outside brackets (table cells have none; the sentence after the table does)."""
+    """Where a flattened table in ``piece`` ends: at the space or section number (``五、``) before
+    the first clause mark outside brackets (table cells have none; the sentence after the table does)."""
     depth = 0
     for i, ch in enumerate(piece):
         depth += (ch in "（(") - (ch in "）)")
         if depth <= 0 and ch in "，,；;。！？!?":
-            space = max(piece.rfind(" ", 0, i), piece.rfind("\u3000", 0, i))
-            return max(space, 0)
+            heads = [m.start() for m in _SECTION_HEAD.finditer(piece, 0, i)]
+            return max(piece.rfind(" ", 0, i), piece.rfind("\u3000", 0, i), *heads, 0)
     return len(piece)
 
 
