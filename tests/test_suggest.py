@@ -218,3 +218,19 @@ def test_bad_requests_give_one_line_and_exit_2(tmp_path, capsys, argv, message):
 def test_no_report_files_is_an_input_error(tmp_path, capsys):
     assert main(["suggest", str(tmp_path)]) == 2
     assert "no report files" in capsys.readouterr().err
+
+
+def test_a_pdf_report_round_trips_to_its_annotation(tmp_path, gold):
+    """Any supported format: the task's text is the extracted text the annotation embeds, so a review maps back."""
+    pdf = ROOT / "tests" / "data" / "huaian_city_2024.pdf"
+    (annotation,) = [g for g in gold.values() if Path(g.path or "").name == pdf.name]
+    tasks_file = tmp_path / "tasks.json"
+    assert main(["suggest", str(pdf), "-n", "10", "-o", str(tasks_file)]) == 0
+    (task,) = json.loads(tasks_file.read_text(encoding="utf-8"))
+    assert task["data"]["text"] == annotation.text and task["data"]["path"] == str(pdf)
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps([{"id": 7, **annotate(task, annotation)}], ensure_ascii=False), encoding="utf-8")
+    back = tmp_path / "back.jsonl"
+    assert main(["convert", "--from", "labelstudio", "--to", "jsonl", str(export), str(back)]) == 0
+    (g,) = load(back)
+    assert (g.spans, g.headings) == (annotation.spans, annotation.headings)
