@@ -282,13 +282,23 @@ def from_labelstudio(
     return _build(rid, text, items, data, unit)
 
 
-def labelstudio_config(labels: Sequence[str] = ("measure", "shortcoming", "plan"), max_level: int = 4) -> str:
-    """Labeling config for the project: whitespace kept (``pre-wrap``), else Label Studio trims it from results."""
+def labelstudio_config(
+    labels: Sequence[str] = ("measure", "shortcoming", "plan"), max_level: int = 4, review: bool = False
+) -> str:
+    """Labeling config for the project: whitespace kept (``pre-wrap``), else Label Studio trims it from results.
+
+    ``review`` adds a panel above the text showing ``data.review`` (the units ``nlp-extract suggest`` flags).
+    """
     names = [*labels, *(f"heading_L{n}" for n in range(1, max_level + 1))]
     label_tags = "\n".join(f'    <Label value="{n}"/>' for n in names)
+    panel = (
+        '  <View style="background: #fff8e1; padding: 0.5em">\n    <Header value="Review first" size="5"/>\n'
+        '    <Text name="review" value="$review"/>\n  </View>\n'
+    )
     return (
         "<View>\n  <Style>.htx-text { white-space: pre-wrap; }</Style>\n"
-        f'  <Labels name="label" toName="text">\n{label_tags}\n  </Labels>\n'
+        + (panel if review else "")
+        + f'  <Labels name="label" toName="text">\n{label_tags}\n  </Labels>\n'
         '  <Text name="text" value="$text" granularity="symbol"/>\n</View>\n'
     )
 
