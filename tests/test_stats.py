@@ -637,3 +637,11 @@ def test_tables_flattened_into_a_one_line_report(gold: dict[str, Gold]) -> None:
         unplaced = [c for c in result.checks if c.rule == "table.unplaced"]
         assert unplaced and all("二" in c.message for c in unplaced)  # rows no sum can split are said
     assert tp / (tp + fn) > 0.9
+
+
+def test_indicators_doc_lists_every_key_with_its_form_label_and_unit() -> None:
+    from nlp_extract.stats.keys import labels_table
+
+    doc = (ROOT / "docs" / "INDICATORS.md").read_text(encoding="utf-8")
+    assert labels_table() in doc
+    assert "| `requests.refused.state_secret.natural_person` | （三）不予公开 1.属于国家秘密 · 自然人 |  |" in doc

@@ -348,3 +348,13 @@ def _anchor_pattern() -> re.Pattern[str]:
 
 #: Labels of the forms (captions, headers, items, rows): where words that a crawler ran together are cut apart.
 FORM_ANCHORS = _anchor_pattern()
+
+
+def labels_table() -> str:
+    """docs/INDICATORS.md's table of every key beside its form label(s) and unit (kept in step by a test)."""
+    lines = ["| key | form label | unit |", "|---|---|---|"]
+    for key in sorted(all_keys()):
+        labels = dict.fromkeys(x for t in ("pre2019", "2019", "2021") if (x := form_label(key, t)) is not None)
+        shown = " / ".join(labels) if labels else "(prose only)"
+        lines.append(f"| `{key}` | {shown} | {key_unit(key) or ''} |")
+    return "\n".join(lines) + "\n"
