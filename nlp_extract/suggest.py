@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from . import interop
-from .annotations import Gold, validate
+from .annotations import META_KEYS, Gold, validate
 from .errors import InputError
 from .schema import LABELS, Label, Result
 
@@ -191,7 +191,7 @@ def predicted_gold(report: ScoredReport) -> Gold:
         headings=headings,
         spans=spans,
         stats=[],
-        meta={k: meta.get(k) for k in interop.META_KEYS},
+        meta={k: meta.get(k) for k in META_KEYS},
         path=report.path,
     )
     problems = validate(gold)
