@@ -2,7 +2,9 @@
 
 ``annotations/*.jsonl`` holds one report a line: the raw text (``text``), headings
 ``{start, end, level}``, spans ``{start, end, label}`` and statistics, all offsets into
-the raw text, following ``docs/ANNOTATION_GUIDE.md``.
+the raw text, following ``docs/ANNOTATION_GUIDE.md``.  Where the guide allows more than one
+answer, the gold names one and lists the others: ``alt_keys`` on a statistic, and
+``organization_alt`` (other allowed forms of the issuing body) on a report.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import argparse
 import itertools
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
 from .schema import LABELS
+from .stats.keys import all_keys, key_unit
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,30 @@ class Gold:
     stats: list[dict[str, Any]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     path: str | None = None
+
+    @property
+    def organizations(self) -> frozenset[str]:
+        """Every form of the issuing body the guide allows (empty: the text names none)."""
+        forms = [self.meta.get("organization"), *(self.meta.get("organization_alt") or [])]
+        return frozenset(f for f in forms if isinstance(f, str) and f)
+
+
+#: Report-level fields of a record, and the optional ones (kept in ``meta`` only when present,
+#: so that records without them read back unchanged).
+META_KEYS = ("organization", "year", "published", "template")
+OPTIONAL_META_KEYS = ("organization_alt",)
+
+
+def record_meta(record: dict[str, Any]) -> dict[str, Any]:
+    """The report-level fields of a record (or of a ``Gold.meta``), optional ones only where set."""
+    meta = {k: record.get(k) for k in META_KEYS}
+    meta.update({k: record[k] for k in OPTIONAL_META_KEYS if k in record})
+    return meta
+
+
+def accepted_keys(stat: Mapping[str, Any]) -> frozenset[str]:
+    """The keys a figure may carry: its key and its ``alt_keys`` (guide, section 3)."""
+    return frozenset([stat["key"], *(stat.get("alt_keys") or [])])
 
 
 def iter_files(path: str | Path) -> list[Path]:
@@ -56,7 +83,7 @@ def load(path: str | Path) -> list[Gold]:
                         headings=r.get("headings", []),
                         spans=r.get("spans", []),
                         stats=r.get("stats", []),
-                        meta={k: r.get(k) for k in ("organization", "year", "published", "template")},
+                        meta=record_meta(r),
                         path=r.get("path"),
                     )
                 )
@@ -83,6 +110,8 @@ def validate(report: Gold) -> list[str]:
     grounded("stat", report.stats)
     if problems:
         return problems
+    problems += _stat_problems(report)
+    problems += _organization_problems(report)
     for sp in report.spans:
         piece = raw[sp["start"] : sp["end"]]
         if sp.get("label") not in LABELS:
@@ -101,6 +130,41 @@ def validate(report: Gold) -> list[str]:
         if a2 < b1:
             problems.append(f"{report.id}: {k1} at {a1} overlaps {k2} at {a2}")
     return problems
+
+
+#: The money unit of docs/INDICATORS.md, in either script (the gold keeps the report's script).
+_MONEY_UNITS = frozenset({"万元", "萬元"})
+
+
+def _stat_problems(report: Gold) -> list[str]:
+    """Keys known, alternative keys known and distinct, money in its key's unit."""
+    known = all_keys()
+    problems = []
+    for st in report.stats:
+        key, alts = st.get("key"), st.get("alt_keys", [])
+        if key not in known:
+            problems.append(f"{report.id}: unknown statistic key {key!r} at {st['start']}")
+        if not isinstance(alts, list) or not all(isinstance(a, str) for a in alts):
+            problems.append(f"{report.id}: alt_keys must be a list of keys at {st['start']}")
+            continue
+        for a in alts:
+            if a not in known or a == key or alts.count(a) > 1:
+                problems.append(f"{report.id}: alt key {a!r} unknown, repeated or the key itself at {st['start']}")
+        if isinstance(key, str) and key_unit(key) == "万元" and st.get("unit") not in _MONEY_UNITS:
+            problems.append(f"{report.id}: {key} is in 万元, not {st.get('unit')!r}, at {st['start']}")
+    return problems
+
+
+def _organization_problems(report: Gold) -> list[str]:
+    """Alternative forms of the issuing body: non-empty strings, distinct, beside a main form."""
+    alts = report.meta.get("organization_alt", [])
+    if not isinstance(alts, list) or not all(isinstance(a, str) and a.strip() == a and a for a in alts):
+        return [f"{report.id}: organization_alt must be a list of non-empty, trimmed strings"]
+    if alts and not report.meta.get("organization"):
+        return [f"{report.id}: organization_alt without an organization"]
+    if len(set(alts)) < len(alts) or report.meta.get("organization") in alts:
+        return [f"{report.id}: organization_alt repeats a form"]
+    return []
 
 
 def validate_all(reports: Iterable[Gold]) -> list[str]:

@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from .annotations import Gold, validate
+from .annotations import Gold, record_meta, validate
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -44,7 +44,6 @@ UNITS: tuple[str, ...] = get_args(Unit)
 DOCCANO_UNIT: Unit = "utf16"
 LABEL_STUDIO_UNIT: Unit = "codepoints"
 
-META_KEYS = ("organization", "year", "published", "template")
 HEADING_LABEL = re.compile(r"heading_L([1-9][0-9]*)")
 READ_FORMATS = ("jsonl", "doccano", "labelstudio")
 WRITE_FORMATS = (*READ_FORMATS, "docbin")
@@ -120,7 +119,7 @@ def _carried(gold: Gold, unit: Unit) -> dict[str, Any]:
         {**st, "start": to_unit(gold.text, st["start"], unit), "end": to_unit(gold.text, st["end"], unit)}
         for st in gold.stats
     ]
-    return {"report_id": gold.id, "path": gold.path, **{k: gold.meta.get(k) for k in META_KEYS}, "stats": stats}
+    return {"report_id": gold.id, "path": gold.path, **record_meta(gold.meta), "stats": stats}
 
 
 def _build(
@@ -161,7 +160,7 @@ def _build(
         headings=sorted(headings, key=lambda h: h["start"]),
         spans=sorted(spans, key=lambda sp: sp["start"]),
         stats=stats,
-        meta={k: carried.get(k) for k in META_KEYS},
+        meta=record_meta(carried),
         path=path if isinstance(path, str) else None,
     )
     problems = validate(gold)
@@ -283,13 +282,23 @@ def from_labelstudio(
     return _build(rid, text, items, data, unit)
 
 
-def labelstudio_config(labels: Sequence[str] = ("measure", "shortcoming", "plan"), max_level: int = 4) -> str:
-    """Labeling config for the project: whitespace kept (``pre-wrap``), else Label Studio trims it from results."""
+def labelstudio_config(
+    labels: Sequence[str] = ("measure", "shortcoming", "plan"), max_level: int = 4, review: bool = False
+) -> str:
+    """Labeling config for the project: whitespace kept (``pre-wrap``), else Label Studio trims it from results.
+
+    ``review`` adds a panel above the text showing ``data.review`` (the units ``nlp-extract suggest`` flags).
+    """
     names = [*labels, *(f"heading_L{n}" for n in range(1, max_level + 1))]
     label_tags = "\n".join(f'    <Label value="{n}"/>' for n in names)
+    panel = (
+        '  <View style="background: #fff8e1; padding: 0.5em">\n    <Header value="Review first" size="5"/>\n'
+        '    <Text name="review" value="$review"/>\n  </View>\n'
+    )
     return (
         "<View>\n  <Style>.htx-text { white-space: pre-wrap; }</Style>\n"
-        f'  <Labels name="label" toName="text">\n{label_tags}\n  </Labels>\n'
+        + (panel if review else "")
+        + f'  <Labels name="label" toName="text">\n{label_tags}\n  </Labels>\n'
         '  <Text name="text" value="$text" granularity="symbol"/>\n</View>\n'
     )
 
@@ -347,7 +356,7 @@ def to_record(gold: Gold) -> dict[str, Any]:
         "id": gold.id,
         "path": gold.path,
         "text": gold.text,
-        **{k: gold.meta.get(k) for k in META_KEYS},
+        **record_meta(gold.meta),
         "headings": gold.headings,
         "spans": gold.spans,
         "stats": gold.stats,

@@ -10,6 +10,7 @@ compose, so adding a clean-up never risks the invariant ``raw[start:end] == text
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -89,13 +90,20 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, OffsetMap]:
 
 # --- rules -------------------------------------------------------------------------
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # every CJK ideograph block
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+"""Every CJK ideograph block, as the body of a regex character class."""
+
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ"
-_PINYIN = re.compile(rf"(?<=[{_HAN}])[(（](?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}[)）]")
+_LETTERS = f"a-z{_TONED}?"  # ``?``: a tone vowel an encoding without it (Big5) could not hold: ``(d?ng)``
+_PINYIN = re.compile(rf"(?<=[{HAN}?])[(（](?=[a-z]*[{_TONED}?])[{_LETTERS}]{{1,7}}[)）]")
 
 
 def pinyin_annotations(text: str) -> Iterable[Edit]:
-    """``區(qū)`` -> ``區``: romanisation pasted after a character by some CMS exports."""
+    """``區(qū)`` -> ``區``: romanisation pasted after a character by some CMS exports.
+
+    The same after a lossy save (``區(q?)``): the syllable needs a tone vowel or the ``?`` left
+    in its place, so ordinary bracketed latin (``(pdf)``) stays.
+    """
     return ((m.start(), m.end(), "") for m in _PINYIN.finditer(text))
 
 
@@ -131,6 +139,23 @@ def widths(text: str) -> Iterable[Edit]:
     return ((m.start(), m.end(), _WIDTH[m.group()]) for m in _WIDTH_RE.finditer(text))
 
 
+_COMPAT = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
+def compatibility_forms(text: str) -> Iterable[Edit]:
+    """``⼯作⼈员`` -> ``工作人员``: Kangxi radicals and compatibility ideographs (PDF text layers) by NFKC.
+
+    NFKC maps every Kangxi radical and (all but 12 unified) compatibility ideographs to one
+    ideograph each, and 2 of the CJK Radicals Supplement (⺟ ⻳); the others have no
+    decomposition and stay.  Only these blocks: NFKC elsewhere would rewrite full-width
+    punctuation the markers read.
+    """
+    for m in _COMPAT.finditer(text):
+        form = unicodedata.normalize("NFKC", m.group())
+        if form != m.group():
+            yield m.start(), m.end(), form
+
+
 @lru_cache(maxsize=1)
 def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
@@ -163,12 +188,22 @@ DEFAULT_RULES: tuple[Rule, ...] = (invisible_and_spaces, pinyin_annotations, que
 
 
 def normalise(raw: str, rules: Sequence[Rule] = DEFAULT_RULES) -> Normalised:
-    """Raw decoded text -> simplified, cleaned analysis text and its offset map."""
-    text, simplify = simplified(raw)
-    offsets: OffsetMap | None = None  # None: still the identity (t2s keeps positions), nothing to compose
+    """Raw decoded text -> simplified, cleaned analysis text and its offset map.
+
+    Compatibility forms are unified before ``t2s``, so ``⾺`` (a Kangxi radical) becomes ``馬``
+    and then ``马``.
+    """
+    text, offsets = _apply_rules(raw, (compatibility_forms,), None)
+    text, simplify = simplified(text)  # the identity map: nothing to compose
+    text, offsets = _apply_rules(text, rules, offsets)
+    return Normalised(raw=raw, text=text, offsets=offsets or simplify)
+
+
+def _apply_rules(text: str, rules: Sequence[Rule], offsets: OffsetMap | None) -> tuple[str, OffsetMap | None]:
+    """Each rule's edits applied in turn; ``None`` stays ``None`` while the map is still the identity."""
     for rule in rules:
         edits = list(rule(text))
         if edits:  # most rules find nothing in most reports: skip the identity composition
             text, step = apply_edits(text, edits)
             offsets = step if offsets is None else offsets.then(step)
-    return Normalised(raw=raw, text=text, offsets=offsets or simplify)
+    return text, offsets

@@ -28,6 +28,7 @@ from .normalise import Normalised, normalise
 from .schema import Check, Meta, Result, Section, Source, Span, Statistic
 from .sentences import Unit, merge_units, segment
 from .stats import extract_statistics
+from .stats.keys import form_label
 from .structure import Line, analyse
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
@@ -168,7 +169,8 @@ def statistics(doc: Doc) -> Doc:
     doc.stats = []
     for f in found.figures:
         start, end, text = doc.raw_slice(f.start, f.end)
-        doc.stats.append(Statistic(f.key, f.value, f.unit, f.approx, f.source, start, end, text))
+        label = form_label(f.key, found.template)
+        doc.stats.append(Statistic(f.key, f.value, f.unit, f.approx, f.source, start, end, text, label))
     doc.checks = [replace(c, offsets=[list(doc.norm.to_raw(a, b)) for a, b in c.offsets]) for c in found.checks]
     doc.meta = replace(doc.meta, template=found.template)
     return doc

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import io
 import json
 import os
@@ -811,6 +812,7 @@ class _PdfPage:
 _CID = re.compile(r"\(cid:\d+\)")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _PDF_CHILD = "import sys; sys.path.insert(0, sys.argv[1]); from nlp_extract.readers import _pdf_child; _pdf_child()"
+_OUT_OF_MEMORY = re.compile(r"MemoryError|failed to map segment|cannot allocate memory|out of memory", re.I)
 
 
 def _read_pdf_isolated(data: bytes, name: str, limits: Limits) -> str:
@@ -818,7 +820,9 @@ def _read_pdf_isolated(data: bytes, name: str, limits: Limits) -> str:
 
     pdfminer is pure Python over untrusted structure: a hostile file (cyclic page tree, endless
     content stream, broken xref it rebuilds by scanning) can loop or exhaust memory.  A child
-    process is the one bound that holds in every caller (threads, pool workers, Dask).
+    process is the one bound that holds in every caller (threads, pool workers, Dask).  Whatever
+    way the child dies of the cap (a ``MemoryError``, a library it cannot map, a signal from a C
+    allocation that failed), the user reads the one memory-limit message.
     """
     root = str(Path(__file__).resolve().parent.parent)
     cmd = [sys.executable, "-c", _PDF_CHILD, root, name, str(limits.max_pdf_pages), str(limits.max_memory_bytes)]
@@ -837,29 +841,43 @@ def _read_pdf_isolated(data: bytes, name: str, limits: Limits) -> str:
             return _LONE_SURROGATE.sub("\ufffd", answer["text"])  # a broken ToUnicode map can give half pairs
         if isinstance(answer, dict) and isinstance(answer.get("error"), str):
             raise InputError(answer["error"])
-    detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    stderr = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode < 0 or _OUT_OF_MEMORY.search(stderr):  # killed, or died of the cap before it could answer
+        raise _over_memory(name, limits.max_memory_bytes)
+    detail = stderr.strip().splitlines()
     last = detail[-1][:160] if detail else f"exit code {proc.returncode}"
-    if "MemoryError" in last:
-        raise InputError(f"{name}: the PDF needs more than {limits.max_memory_bytes:,} bytes of memory to read")
     raise InputError(f"{name}: cannot read this PDF file (the reader failed: {last})")
 
 
-def _pdf_child() -> None:
-    """Body of the PDF child: bytes on stdin, ``{"text"}`` or ``{"error"}`` as JSON on stdout."""
-    name, max_pages, max_memory = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    with contextlib.suppress(ImportError, ValueError, OSError):
-        import resource
+def _over_memory(name: str, budget: int) -> InputError:
+    return InputError(f"{name}: the PDF needs more than {budget:,} bytes of memory to read")
 
-        resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
+
+def _pdf_child() -> None:
+    """Body of the PDF child: bytes on stdin, ``{"text"}`` or ``{"error"}`` as JSON on stdout.
+
+    The cap is the budget on top of the child's own size once pdfplumber is imported and the
+    bytes are read: what an interpreter and its libraries take differs between machines, the
+    room parsing gets must not.  Only the soft limit is set, and lifted once parsing ends, so
+    the answer is always written.
+    """
+    name, max_pages, budget = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    import pdfplumber  # noqa: F401  (before the cap: its own libraries are not the PDF's cost)
+
     out = sys.stdout
     sys.stdout = sys.stderr  # whatever a library prints cannot corrupt the answer
     data = sys.stdin.buffer.read()
 
     def read() -> str:
+        lift = _cap_address_space(budget)
         try:
             return _read_pdf(data, name, max_pages)
-        except MemoryError:
-            raise InputError(f"{name}: the PDF needs more than {max_memory:,} bytes of memory to read") from None
+        except Exception as e:
+            if _died_of_the_cap(e):
+                raise _over_memory(name, budget) from None
+            raise
+        finally:
+            lift()
 
     try:
         answer = {"text": _guard(name, "PDF", read)}
@@ -867,6 +885,37 @@ def _pdf_child() -> None:
         answer = {"error": str(e)}
     out.write(json.dumps(answer))
     out.flush()
+
+
+def _cap_address_space(budget: int) -> Callable[[], None]:
+    """Set the soft ``RLIMIT_AS`` to the current address space plus ``budget``; return the undo.
+
+    Where the size cannot be read (no ``/proc``) or the limit not set, nothing is capped: the
+    timeout still bounds the child.
+    """
+    try:
+        import resource
+
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            size = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmSize:"))
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = size + budget if hard == resource.RLIM_INFINITY else min(size + budget, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, ValueError, OSError, StopIteration):
+        return lambda: None
+    return lambda: resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _died_of_the_cap(e: BaseException | None) -> bool:
+    """``MemoryError``, or a library or mapping refused for lack of address space, anywhere in the chain."""
+    seen = 0
+    while e is not None and seen < 20:
+        if isinstance(e, MemoryError) or (isinstance(e, (ImportError, OSError)) and _OUT_OF_MEMORY.search(str(e))):
+            return True
+        if isinstance(e, OSError) and e.errno == errno.ENOMEM:
+            return True
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return False
 
 
 def _read_pdf(data: bytes, name: str, max_pages: int = DEFAULT_LIMITS.max_pdf_pages) -> str:

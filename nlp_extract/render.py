@@ -75,7 +75,8 @@ def _marks(result: Result) -> list[_Mark]:
                 marks.append(_Mark(off[0], off[1], "check", f"chk-{i}-{j}", f"chk sev-{c.severity}", title))
     for i, st in enumerate(result.stats):
         unit = f" {st.unit}" if st.unit else ""
-        title = f"{st.key} = {'≈' if st.approx else ''}{st.value}{unit} ({st.source})"
+        label = f" {st.label}" if st.label else ""
+        title = f"{st.key}{label} = {'≈' if st.approx else ''}{st.value}{unit} ({st.source})"
         marks.append(_Mark(st.start, st.end, "stat", f"stat-{i}", "stat", title))
     return marks
 
@@ -138,10 +139,13 @@ def _stats_table(result: Result) -> str:
         source = f'<a href="#stat-{i}">{shown}</a>' if linked else shown
         rows.append(
             f'<tr id="row-stat-{i}"><td class="num">{i}</td><td><code>{escape(s.key)}</code></td>'
+            f"<td>{escape(s.label or '')}</td>"
             f'<td class="num">{"≈" if s.approx else ""}{escape(_number(s.value))}</td>'
             f"<td>{escape(s.unit or '')}</td><td>{escape(s.source)}</td><td>{source}</td></tr>"
         )
-    head = "<tr><th>#</th><th>key</th><th>value</th><th>unit</th><th>from</th><th>source text</th></tr>"
+    head = (
+        "<tr><th>#</th><th>key</th><th>form label</th><th>value</th><th>unit</th><th>from</th><th>source text</th></tr>"
+    )
     return f'<table class="stats"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 

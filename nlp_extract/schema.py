@@ -82,6 +82,7 @@ class Statistic:
     start: int
     end: int
     text: str
+    label: str | None = None  # the form's own words for the key (``（三）不予公开 1.属于国家秘密 · 自然人``)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ A unit ends after ``。！？`` (with any closing quotes/brackets) and never cro
 break.  Units are also cut after ``；`` and ``：`` (not between digits, as in ``10:00``):
 the guide splits there only where the label changes, so the classifier labels these
 finer clauses and ``merge_units`` joins neighbours of one sentence that share a label.
+An ASCII ``?`` inside a run of ideographs is no end: it is the mark a lossy save (Big5, GBK)
+leaves for a character it could not hold, in the middle of a word.  The same holds next to
+a clause mark or an opener (``，?力推进``), where a question mark never stands.
 """
 
 from __future__ import annotations
@@ -13,12 +16,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from .normalise import HAN
+
 L = TypeVar("L")
 
-_HARD_END = "。！？!?"
+_HARD_END = "。！？!?"  # ``?`` unless it stands for a lost character (``_LOST``)
 _SOFT_END = "；;：:"
 _CLOSERS = "”’」』）)》】\"'"
-_BOUNDARY = re.compile(rf"[{_HARD_END}]+[{re.escape(_CLOSERS)}]*|[；;][{re.escape(_CLOSERS)}]*|(?<!\d)[：:](?!\d)")
+_MARKS = "，、,；;：:。“‘《〈【「『（("  # clause marks and openers: a question mark is never next to one
+_LOST = rf"(?<=[{HAN}{_MARKS}])\?+(?=[{HAN}{_MARKS}])"  # ``?`` for characters an encoding could not hold
+_QUESTION = rf"(?<!\?)(?!{_LOST})\?+"  # a whole run of ``?`` that is not one
+_BOUNDARY = re.compile(
+    rf"(?:[。！？!]|{_QUESTION})+[{re.escape(_CLOSERS)}]*|[；;][{re.escape(_CLOSERS)}]*|(?<!\d)[：:](?!\d)"
+)
 _CONTENT = re.compile(r"[\w\u4e00-\u9fff]")
 _TRIM = " \t\u3000"
 

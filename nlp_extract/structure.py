@@ -162,9 +162,19 @@ def is_plain_heading(text: str, next_text: str) -> bool:
     )
 
 
+_MARKUP_CELL = re.compile(r"<\s*/?\s*(?:td|th|tr|table)\b", re.I)  # a table's HTML source kept in the text
+
+
 def _is_cell(line: Line) -> bool:
     text = line.text
-    return bool("|" in text or "\t" in text or _CELL.match(text) or _ROW_LABEL.match(text) or not text.strip("|｜ "))
+    return bool(
+        "|" in text
+        or "\t" in text
+        or _CELL.match(text)
+        or _ROW_LABEL.match(text)
+        or not text.strip("|｜ ")
+        or _MARKUP_CELL.search(text)
+    )
 
 
 def find_table_lines(lines: Sequence[Line], raw_lines: Sequence[str], reach: int = 6) -> set[int]:

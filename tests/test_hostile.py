@@ -4,8 +4,9 @@ Inputs: a 50 MB text, a 5 MB single line, a text over the character limit, a 300
 HTML nested 10^5 levels deep, HTML whose scripts, styles and comments hold report-like text, a
 .docx zip bomb, PDFs with a broken xref, text with NUL bytes.  They run in a child process (as
 a corpus run would meet them) under a generous timeout: a hang fails the test instead of
-stalling the suite; time and peak memory per file are asserted loosely (bounds, not speed
-targets).  In ``nlp-extract batch`` the failing files go to ``errors.csv`` and the run goes on.
+stalling the suite (the one time bound: how fast a machine is is not asserted); peak memory per
+file is asserted loosely (a bound, not a target).  In ``nlp-extract batch`` the failing files
+go to ``errors.csv`` and the run goes on.
 """
 
 from __future__ import annotations
@@ -181,7 +182,6 @@ def outcomes(hostile: Path) -> dict[str, dict[str, Any]]:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_hostile_input_is_bounded_with_a_clear_outcome(outcomes: dict[str, dict[str, Any]], name: str) -> None:
     r = outcomes[name]
-    assert r["seconds"] < 60, f"{name} took {r['seconds']:.1f} s"  # a bound against hangs, not a speed target
     assert r["peak_mb"] < 2000 and r["child_peak_mb"] < 2000, f"{name}: {r['peak_mb']:.0f} MB"
     expected = EXPECTED[name]
     if expected == "ok":
@@ -274,14 +274,65 @@ def test_surrogates_in_a_str_are_an_input_error() -> None:
         Extractor().extract_text("一、概述\n本机关\udc80公开\n")
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="the memory cap needs /proc (Linux)")
 def test_pdf_time_memory_and_page_limits_are_input_errors() -> None:
     with pytest.raises(InputError, match=r"PDF extraction did not finish within 0.001 s$"):
         read_document(PDF, Limits(timeout_s=0.001))
-    with pytest.raises(InputError, match=r"the PDF needs more than 60,000,000 bytes of memory to read$"):
-        read_document(PDF, Limits(max_memory_bytes=60_000_000))
+    # the budget is on top of the child's own size: a tiny one fails on every machine, and with the memory message
+    for budget in (1_000, 1_000_000):
+        with pytest.raises(
+            InputError, match=rf"^{re.escape(str(PDF))}: the PDF needs more than {budget:,} bytes of memory to read$"
+        ):
+            read_document(PDF, Limits(max_memory_bytes=budget))
     with pytest.raises(InputError, match=r"the PDF has 6 pages, over the 2-page limit$"):
         read_document(PDF, Limits(max_pdf_pages=2))
     assert read_document(PDF).text  # the defaults read it
+
+
+@pytest.mark.parametrize(
+    ("returncode", "stderr"),
+    [
+        (-9, b""),  # killed (the kernel's OOM killer)
+        (-6, b""),  # aborted: a C library whose allocation failed
+        (-11, b""),  # or one that did not check
+        (1, b"Traceback (most recent call last):\nMemoryError"),
+        (1, b"ImportError: /usr/lib/python3.11/lib-dynload/_csv.so: failed to map segment from shared object"),
+        (1, b"OSError: [Errno 12] Cannot allocate memory"),
+    ],
+)
+def test_pdf_child_dying_of_the_cap_gives_the_memory_message(
+    monkeypatch: pytest.MonkeyPatch, returncode: int, stderr: bytes
+) -> None:
+    """However the child dies under the cap before it can answer, the user reads the one memory-limit line."""
+    import nlp_extract.readers as readers
+
+    def died(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.CompletedProcess(cmd, returncode, b"", stderr)
+
+    monkeypatch.setattr(readers.subprocess, "run", died)
+    with pytest.raises(InputError, match=r"^x\.pdf: the PDF needs more than 60,000,000 bytes of memory to read$"):
+        readers._read_pdf_isolated(b"%PDF-1.4", "x.pdf", Limits(max_memory_bytes=60_000_000))
+    monkeypatch.setattr(
+        readers.subprocess, "run", lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1, b"", b"ValueError: bad")
+    )
+    with pytest.raises(InputError, match=r"^x\.pdf: cannot read this PDF file \(the reader failed: ValueError: bad\)$"):
+        readers._read_pdf_isolated(b"%PDF-1.4", "x.pdf", Limits())
+
+
+def test_failures_under_the_cap_are_recognised_through_the_exception_chain() -> None:
+    from nlp_extract.readers import _died_of_the_cap
+
+    mapped = ImportError("/usr/lib/python3/_csv.cpython-311.so: failed to map segment from shared object")
+    assert _died_of_the_cap(MemoryError()) and _died_of_the_cap(mapped)
+    assert _died_of_the_cap(OSError(12, "Cannot allocate memory"))
+    try:
+        try:
+            raise MemoryError
+        except MemoryError:
+            raise ValueError("pdfminer re-raised it as a syntax error") from None
+    except ValueError as e:  # ``from None`` hides the cause from a traceback, not from ``__context__``
+        assert _died_of_the_cap(e)
+    assert not _died_of_the_cap(ValueError("bad xref")) and not _died_of_the_cap(ImportError("No module named x"))
 
 
 def test_damaged_downloads_still_decode(tmp_path: Path) -> None:

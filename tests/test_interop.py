@@ -189,7 +189,15 @@ def test_labelstudio_counts_code_points_like_its_own_e2e_test():
 def test_stats_ride_along_with_converted_offsets(gold: dict[str, Gold], astral: Gold):
     t = astral.text
     s = t.index("推进")
-    stat = {"key": "k", "value": 1, "unit": None, "approx": False, "source": "text", "start": s, "end": s + 2}
+    stat = {
+        "key": "capacity.staff",
+        "value": 1,
+        "unit": None,
+        "approx": False,
+        "source": "text",
+        "start": s,
+        "end": s + 2,
+    }
     g = replace(astral, stats=[{**stat, "text": t[s : s + 2]}])
     obj = to_doccano(g)
     assert obj["stats"][0]["start"] == js_len(t[:s])

@@ -23,15 +23,19 @@ def _gold_value(g: Gold, key: str) -> object:
     return normalise(value).text if isinstance(value, str) else value
 
 
+def _right(g: Gold, key: str, got: object) -> bool:
+    """The organization is right in any form the guide allows (gold ``organization_alt``)."""
+    if key == "organization" and g.organizations:
+        return got in {normalise(form).text for form in g.organizations}
+    return got == _gold_value(g, key)
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name[:3])
 def test_samples_match_gold(path, seed_gold):
     g = seed_gold[path.name]
     meta = _meta(path.read_text(encoding="utf-8"))
-    assert (meta.organization, meta.year, meta.published) == (
-        _gold_value(g, "organization"),
-        _gold_value(g, "year"),
-        _gold_value(g, "published"),
-    )
+    assert _right(g, "organization", meta.organization)
+    assert (meta.year, meta.published) == (_gold_value(g, "year"), _gold_value(g, "published"))
 
 
 def test_sample_signature_gives_body_and_date(seed_gold):
@@ -56,7 +60,7 @@ FLOORS = {"organization": 0.72, "year": 0.95, "published": 0.90}
 @pytest.mark.parametrize("key", sorted(FLOORS))
 def test_accuracy_over_all_annotated_reports(gold, key):
     reports = list(gold.values())
-    correct = sum(getattr(_meta(g.text), key) == _gold_value(g, key) for g in reports)
+    correct = sum(_right(g, key, getattr(_meta(g.text), key)) for g in reports)
     assert correct / len(reports) >= FLOORS[key], f"{key}: {correct}/{len(reports)}"
 
 

@@ -8,7 +8,7 @@ from nlp_extract.normalise import apply_edits, normalise
 from .conftest import EXAMPLES
 
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
-NOISE = st.sampled_from(["(qū)", "(guān)", "（wù）", "\u200b", "\ufeff", "\u00ad"])
+NOISE = st.sampled_from(["(qū)", "(guān)", "（wù）", "(d?ng)", "（q?）", "\u200b", "\ufeff", "\u00ad"])
 
 
 def test_traditional_sample_is_simplified_with_identity_lengths():

@@ -341,9 +341,7 @@ def test_docx_tracked_insertions_kept_deletions_dropped(tmp_path):
 
 
 def test_pdf_reading_order_tables_and_chrome():
-    start = time.perf_counter()
     doc = read_document(PDF)
-    elapsed = time.perf_counter() - start
     assert (doc.format, doc.encoding) == ("pdf", "unicode")
     lines = out_lines(doc)
     assert lines[:3] == ["淮安市人民政府", "2024年政府信息公开工作年度报告", lines[2]]
@@ -371,7 +369,6 @@ def test_pdf_reading_order_tables_and_chrome():
     assert heads[1] in lines[lines.index("规章 | 1 | 0 | 11") - 4 : lines.index("规章 | 1 | 0 | 11")]
     assert lines.index(heads[3]) < lines.index(rows[-1]) < lines.index(heads[4])
     assert "信息内容 本年制发件数" not in doc.text  # the table's text is not repeated as prose
-    assert elapsed < 10
 
 
 def make_pdf(

@@ -21,7 +21,9 @@ def test_training_is_deterministic_and_survives_disk(small, tmp_path):
     assert a.vocab == b.vocab and np.array_equal(a.coef, b.coef)
     a.to_disk(tmp_path / "m")
     loaded = load_labeller(tmp_path / "m")
-    assert loaded.predict(units[:50]) == pytest.approx(a.predict(units[:50]), rel=1e-3)
+    before, after = a.predict(units[:50]), loaded.predict(units[:50])
+    assert [label for label, _ in after] == [label for label, _ in before]
+    assert np.allclose([score for _, score in after], [score for _, score in before], rtol=1e-3)
     assert not any(p.suffix in (".pkl", ".pickle", ".joblib") for p in (tmp_path / "m").iterdir())
 
 

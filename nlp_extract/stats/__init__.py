@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from ..schema import Check, Template
 from .checks import sum_checks, table_vs_text
+from .grid import markup_tables
+from .keys import FORM_ANCHORS
 from .model import Figure, StatsResult, warning
 from .new_template import NewTables, parse_new
 from .old_template import OldTable, parse_old
@@ -84,22 +86,38 @@ def _truncation(text: str, template: Template | None, table: list[Figure], new: 
     ]
 
 
+def table_rows(text: str) -> tuple[list[Row], list[tuple[int, int]]]:
+    """Rows of every table in the text, in text order, and the spans of markup tables.
+
+    Markup tables (``<table>`` source in the text) are read as grids; the text around them is
+    read line by line with the markup blanked out, so each row comes from one reader only.
+    """
+    grids = markup_tables(text)
+    if not grids:
+        return read_rows(text, anchors=FORM_ANCHORS), []
+    masked = list(text)
+    for t in grids:
+        masked[t.start : t.end] = re.sub(r"[^\n]", " ", text[t.start : t.end])
+    rows = read_rows("".join(masked), anchors=FORM_ANCHORS) + [row for t in grids for row in t.rows()]
+    return sorted(rows, key=lambda r: r.start), [(t.start, t.end) for t in grids]
+
+
 def extract_all(text: str) -> Extraction:
     """Table figures and every prose figure, before one figure per key is chosen."""
-    rows = read_rows(text)
+    rows, markup = table_rows(text)
     old = parse_old(rows)
     new = parse_new(rows)
     template = decide_template(old, new)
     if template == "pre2019":
-        table, checks = old.figures, []
+        table, checks = old.figures, list(old.checks)
     elif template is not None or new.seen:
         table, checks = new.figures, list(new.checks)
     else:
-        table, checks = old.figures, []
+        table, checks = old.figures, list(old.checks)
     if new.seen and template != "pre2019" and not new.figures and not new.checks:
         checks.append(Check("table.empty", "warning", "the tables are present but every cell is blank"))
     family = family_of(template, text)
-    prose = find_prose(text, family, _table_spans(rows))
+    prose = find_prose(text, family, [*_table_spans(rows), *markup])
     checks += _truncation(text, template, table, new)
     return Extraction(table, prose, template, family, checks)
 

@@ -1,10 +1,12 @@
 """Precision and recall of the statistics against gold annotations, per template generation.
 
-Table values and prose values are scored separately (a figure matches when key and value
-agree), because they fail in different ways and the issues set different targets.  Prose
-is scored on the prose figures before the table overrides them, so a report with a table
-still measures its prose.  Gold pairs are a set per report: the output has one figure
-per key, so a key annotated twice with one value is one figure to find.
+Table values and prose values are scored separately (a figure matches when the value agrees
+and the key is the gold key or one of its ``alt_keys``, the guide's settled alternatives),
+because they fail in different ways and the issues set different targets.  Prose is scored
+on the prose figures before the table overrides them, so a report with a table still
+measures its prose.  Gold figures are a set per report: the output has one figure per key,
+so a key annotated twice with one value is one figure to find; each gold figure is matched
+by at most one predicted figure and each predicted figure counts for at most one gold one.
 
 ``python -m nlp_extract.stats.evaluate annotations/ --exclude-dev`` prints held-out figures.
 """
@@ -19,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..annotations import Gold, load
+from ..annotations import Gold, accepted_keys, load
 from ..normalise import normalise
 from . import extract_all
 from .prose import pick
@@ -46,6 +48,8 @@ DEVELOPMENT_IDS: frozenset[str] = frozenset(
 )
 
 Pair = tuple[str, float]
+#: A gold figure: the keys it may carry (its key first) and its value.
+GoldFigure = tuple[tuple[str, ...], float]
 
 
 def _record(r: Gold | Mapping[str, Any]) -> tuple[str, str, str | None, list[dict[str, Any]]]:
@@ -56,6 +60,33 @@ def _record(r: Gold | Mapping[str, Any]) -> tuple[str, str, str | None, list[dic
 
 def _pairs(items: Iterable[tuple[str, float]]) -> set[Pair]:
     return {(k, round(float(v), 6)) for k, v in items}
+
+
+def _gold_figures(stats: Iterable[Mapping[str, Any]]) -> set[GoldFigure]:
+    """One figure per distinct (keys, value): a figure annotated twice is one figure to find."""
+    return {((s["key"], *sorted(accepted_keys(s) - {s["key"]})), round(float(s["value"]), 6)) for s in stats}
+
+
+def match(gold: Iterable[GoldFigure], predicted: Iterable[Pair]) -> dict[GoldFigure, Pair]:
+    """A largest one-to-one matching of gold figures to predicted pairs with the same value and an
+    accepted key (augmenting paths; both sides are a report's few dozen figures)."""
+    by_value: dict[float, list[Pair]] = {}
+    for pair in sorted(predicted):
+        by_value.setdefault(pair[1], []).append(pair)
+    owner: dict[Pair, GoldFigure] = {}
+
+    def place(g: GoldFigure, seen: set[Pair]) -> bool:
+        for pair in by_value.get(g[1], []):
+            if pair[0] in g[0] and pair not in seen:
+                seen.add(pair)
+                if pair not in owner or place(owner[pair], seen):
+                    owner[pair] = g
+                    return True
+        return False
+
+    for g in sorted(gold):
+        place(g, set())
+    return {g: pair for pair, g in owner.items()}
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
@@ -85,20 +116,19 @@ def score_statistics(records: Iterable[Gold | Mapping[str, Any]]) -> dict[str, A
         }
         bucket = str(gold_template)
         for source in ("table", "text"):
-            gold = _pairs((s["key"], s["value"]) for s in stats if s.get("source") == source)
+            gold = _gold_figures(s for s in stats if s.get("source") == source)
             got = predicted[source]
+            matched = match(gold, got)
+            missed = sorted((keys[0], v) for keys, v in gold if (keys, v) not in matched)
+            extra = sorted(got - set(matched.values()))
             for scope in (bucket, "all"):
                 c = counts.setdefault((scope, source), Counter())
-                c["tp"] += len(gold & got)
-                c["fp"] += len(got - gold)
-                c["fn"] += len(gold - got)
+                c["tp"] += len(matched)
+                c["fp"] += len(extra)
+                c["fn"] += len(missed)
                 c["reports"] += 1
-            errors += [
-                {"id": rid, "source": source, "error": "fp", "key": k, "value": v} for k, v in sorted(got - gold)
-            ]
-            errors += [
-                {"id": rid, "source": source, "error": "fn", "key": k, "value": v} for k, v in sorted(gold - got)
-            ]
+            errors += [{"id": rid, "source": source, "error": "fp", "key": k, "value": v} for k, v in extra]
+            errors += [{"id": rid, "source": source, "error": "fn", "key": k, "value": v} for k, v in missed]
         if found.template is None:
             template_counts["undetected"] += 1
         else:

@@ -6,6 +6,7 @@ paraphrase tolerance lives in :mod:`nlp_extract.stats.labels`, not in extra spel
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -245,3 +246,115 @@ def all_keys() -> frozenset[str]:
     keys |= {"litigation.total", "litigation.upheld", "litigation.corrected", "litigation.other", "litigation.pending"}
     keys |= {"review.pending"}
     return frozenset(keys)
+
+
+# --- the form's own words for each key -----------------------------------------------------------
+
+_MONEY_KEYS = frozenset({"fees.total", "capacity.budget", "proactive.fees.amount", "proactive.procurement.amount"})
+_PRE2019_UNITS = {r.key: r.unit for r in PRE2019_ROWS}
+_TABLE2_GROUP = {
+    "rules": "第二十条第（一）项",
+    "normative_docs": "第二十条第（一）项",
+    "licensing": "第二十条第（五）项",
+    "other_services": "第二十条第（五）项",
+    "penalties": "第二十条第（六）项",
+    "enforcement": "第二十条第（六）项",
+    "fees": "第二十条第（八）项",
+    "procurement": "第二十条第（九）项",
+}
+_TABLE3_PARENTS = {
+    "refused": "（三）不予公开",
+    "unable": "（四）无法提供",
+    "not_processed": "（五）不予处理",
+    "other": "（六）其他处理",
+}
+_TABLE4_GROUPS = {"review": "行政复议", "litigation.direct": "行政诉讼 未经复议直接起诉"}
+_TABLE4_GROUPS["litigation.after_review"] = "行政诉讼 复议后起诉"
+_RESULT_NAMES = {
+    "upheld": "结果维持",
+    "corrected": "结果纠正",
+    "other": "其他结果",
+    "pending": "尚未审结",
+    "total": "总计",
+}
+_APPLICANT_NAMES = {a: ("法人或其他组织 " if a not in ("natural_person", "total") else "") + n for a, n in APPLICANTS}
+
+
+def key_unit(key: str) -> str | None:
+    """The unit a key's value is stored in (docs/INDICATORS.md): 万元 for amounts, the form's unit otherwise."""
+    return "万元" if key in _MONEY_KEYS else _PRE2019_UNITS.get(key)
+
+
+def _table2_label(key: str, template: str | None) -> str | None:
+    _, item, column = key.split(".", 2)
+    for lay in TABLE2_LAYOUTS:
+        names = dict(lay.items)
+        if item in names and column in lay.columns and (template is None or lay.template == template):
+            headers = COLUMN_BY_NAME[column].headers  # (2019, 2021) spellings; for amounts (fees, procurement)
+            later = item == "procurement" if column == "amount" else lay.template == "2021"
+            header = headers[-1] if later else headers[0]
+            return f"{_TABLE2_GROUP[item]} {names[item][-1]} · {header}"
+    return _table2_label(key, None) if template is not None else None
+
+
+def _table3_label(key: str, template: str | None) -> str | None:
+    row, _, applicant = key.removeprefix("requests.").rpartition(".")
+    rows = TABLE3_ROWS["2019" if template == "2019" else "2021"]
+    spec = next((r for r in rows if r.key == row), None) or next(
+        (r for rs in TABLE3_ROWS.values() for r in rs if r.key == row), None
+    )
+    if spec is None or applicant not in _APPLICANT_NAMES:
+        return None
+    parent = _TABLE3_PARENTS.get(row.split(".")[0]) if "." in row else None
+    return f"{parent + ' ' if parent else ''}{spec.label} · {_APPLICANT_NAMES[applicant]}"
+
+
+def form_label(key: str, template: str | None = None) -> str | None:
+    """The form's own row and column names for a key (``（三）不予公开 1.属于国家秘密 · 自然人``).
+
+    ``template`` picks the wording where the 2019 and 2021 forms differ; None for keys no form has.
+    """
+    row = next((r for r in PRE2019_ROWS if r.key == key), None)
+    if template == "pre2019" and row is not None:
+        return row.label
+    group, _, result = key.rpartition(".")
+    if group in _TABLE4_GROUPS and result in _RESULT_NAMES:
+        return f"{_TABLE4_GROUPS[group]} · {_RESULT_NAMES[result]}"
+    label = None
+    if key.startswith("requests.") and key.rsplit(".", 1)[-1] in _APPLICANT_NAMES:
+        label = _table3_label(key, template)
+    elif key.startswith("proactive.") and key.split(".")[1] in _TABLE2_GROUP and key.count(".") == 2:
+        label = _table2_label(key, template)
+    return label or (row.label if row is not None else None)
+
+
+_ENUMERATOR = r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d\.)?"
+_CAPTIONS = ("主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况")
+
+
+def _anchor_pattern() -> re.Pattern[str]:
+    """Labels of the 2019/2021 forms that a flattened table may run together, longest first."""
+    words = {"信息内容", "申请人情况", "法人或其他组织", "行政复议", "行政诉讼", *_CAPTIONS}
+    words |= {h for c in COLUMNS for h in c.headers} | {n for _, names in TABLE2_ITEMS for n in names}
+    words |= {name for _, name in APPLICANTS if len(name) > 2}  # 其他 and 总计 are words inside labels
+    words |= {
+        re.sub(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d\.)", "", r.label)
+        for rows in TABLE3_ROWS.values()
+        for r in rows
+    }
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"第二十条第[（(][一二三四五六七八九十]+[）)]项|{_ENUMERATOR}(?:{alternatives})")
+
+
+#: Labels of the forms (captions, headers, items, rows): where words that a crawler ran together are cut apart.
+FORM_ANCHORS = _anchor_pattern()
+
+
+def labels_table() -> str:
+    """docs/INDICATORS.md's table of every key beside its form label(s) and unit (kept in step by a test)."""
+    lines = ["| key | form label | unit |", "|---|---|---|"]
+    for key in sorted(all_keys()):
+        labels = dict.fromkeys(x for t in ("pre2019", "2019", "2021") if (x := form_label(key, t)) is not None)
+        shown = " / ".join(labels) if labels else "(prose only)"
+        lines.append(f"| `{key}` | {shown} | {key_unit(key) or ''} |")
+    return "\n".join(lines) + "\n"

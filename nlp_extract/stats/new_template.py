@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -34,7 +34,7 @@ from .keys import (
 from .labels import canonical, label_index, similarities, similarity, squeeze
 from .model import Figure
 from .old_template import cell_figure
-from .tables import Cell, Row
+from .tables import Cell, Row, split_run
 
 _GROUP = re.compile(r"第二十条第[（(]?([一二三四五六七八九十]+)[）)]?项")
 _GROUP_ITEMS = {"一": ("rules", "normative_docs"), "五": ("licensing", "other_services"), "六": ("penalties",)}
@@ -137,8 +137,31 @@ class _Table2State:
     layouts: list[Placement] = field(default_factory=list)
 
 
-def _place(slots: Sequence[Cell], n: int, explicit: bool) -> list[Cell | None] | None:
-    """Slots by column when their positions are certain, else None."""
+Sums = Callable[[Sequence[int]], bool]
+
+
+def _row_sum(values: Sequence[int]) -> bool:
+    """Table 三's rule: 总计 is the sum of the applicant columns."""
+    return sum(values[:-1]) == values[-1]
+
+
+def _group_sums(values: Sequence[int]) -> bool:
+    """Table 四's rule: in each group of five, 总计 is the sum of the four results."""
+    return all(sum(values[i : i + 4]) == values[i + 4] for i in range(0, len(values), 5))
+
+
+def _place(slots: Sequence[Cell], n: int, explicit: bool, sums: Sums | None = None) -> list[Cell | None] | None:
+    """Slots by column when their positions are certain, else None.
+
+    A run of digits that stands for a whole row (a crawler dropped the separators) is split
+    only where the split is certain: ``n`` digits, or one split that the form's ``sums`` accept.
+    """
+    values = [c for c in slots if c.kind == "value"]
+    if any(c.run for c in values):
+        if not all(c.run or len(c.text) == 1 for c in values) or len(values) != len(slots):
+            return None
+        parts = split_run(values, n, sums)
+        return list(parts) if parts is not None else None
     trimmed = list(slots)
     while trimmed and trimmed[-1].kind in ("blank", "gap"):
         trimmed.pop()
@@ -291,7 +314,7 @@ def parse_table3(rows: Sequence[Row], hint: Template | None) -> tuple[list[Figur
     full = [r for r in body if not r.explicit and len(r.slots) == n and len(r.values) == n]
     for i, j in sorted(pairs.items()):
         row, key = body[i], spec[j]
-        placed = _place(row.slots, n, row.explicit) or _place_by_position(row, full)
+        placed = _place(row.slots, n, row.explicit, _row_sum) or _place_by_position(row, full)
         values = row.values
         if placed is None:
             if (total := _total_by_sum(values)) is not None:
@@ -384,7 +407,7 @@ def parse_table4(rows: Sequence[Row]) -> tuple[list[Figure], list[Check], int]:
         if sum(c.kind in ("value", "blank") for c in slots) >= len(TABLE4_KEYS):
             break
     explicit = len(explicit_rows) == 1 and explicit_rows[0]
-    placed = _place(slots, len(TABLE4_KEYS), explicit)
+    placed = _place(slots, len(TABLE4_KEYS), explicit, _group_sums)
     values = [c for c in slots if c.kind == "value"]
     if placed is None:
         if not values:

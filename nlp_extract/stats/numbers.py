@@ -134,6 +134,27 @@ def parse_cell(text: str) -> Number | None:
     return parse_arabic(cell)
 
 
+def cell_unit(text: str) -> str | None:
+    """The unit a cell writes after its number (``251000元`` -> ``元``), if any."""
+    m = _UNIT_SUFFIX.search(text.strip().strip("　 "))
+    return m.group().strip() if m else None
+
+
+_TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10_000)}
+
+
+def in_unit(value: Number, unit: str | None, target: str | None) -> tuple[Number, str | None]:
+    """``value`` in ``unit`` expressed in ``target`` where both are amounts of money (元/万元/亿元).
+
+    A report may write ``251000元`` where the form's unit is 万元: the figure is stored in the
+    form's unit (25.1).  Other units are counts and are left as they are.
+    """
+    if unit == target or unit not in _TO_WAN or target not in _TO_WAN:
+        return value, unit if unit is not None else target
+    exact = Decimal(str(value)) * _TO_WAN[unit] / _TO_WAN[target]
+    return (int(exact) if exact == exact.to_integral_value() else float(exact)), target
+
+
 def is_not_reported(text: str) -> bool:
     """Empty, ``/``, ``—``, ``无``: a cell that holds no value (and is not zero)."""
     return bool(NOT_REPORTED.match(text.strip()))

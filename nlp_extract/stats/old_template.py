@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..schema import Check
 from .align import SURE_SCORE, align, score_matrix
-from .keys import PRE2019_ROWS
+from .keys import PRE2019_ROWS, key_unit
 from .model import Figure
-from .numbers import NUMBER_RE
+from .numbers import NUMBER_RE, cell_unit, in_unit
 from .tables import Cell, Row
 
 _HEADER = re.compile(r"统计指标|统计数|政府信息公开情况统计表|信息公开.{0,6}统计表")
@@ -25,6 +26,7 @@ class OldTable:
     figures: list[Figure]
     matched_rows: int  # rows whose label matched a key beyond doubt: evidence of the template
     has_header: bool
+    checks: list[Check] = field(default_factory=list)
 
 
 def number_span(cell: Cell) -> tuple[int, int]:
@@ -40,7 +42,8 @@ def cell_figure(key: str, cell: Cell, unit: str | None) -> Figure | None:
     if cell.kind != "value" or cell.value is None:
         return None
     start, end = number_span(cell)
-    return Figure(key, cell.value, unit, False, "table", start, end)
+    value, unit = in_unit(cell.value, cell_unit(cell.text) or unit, key_unit(key))
+    return Figure(key, value, unit, False, "table", start, end)
 
 
 def parse_old(rows: Sequence[Row]) -> OldTable:
@@ -49,6 +52,7 @@ def parse_old(rows: Sequence[Row]) -> OldTable:
     has_header = any(_HEADER.search("".join(c.text.split())) for r in rows for c in r.labels)
     if not candidates:
         return OldTable([], 0, has_header)
+    checks: list[Check] = []
     scores = score_matrix(candidates, [k.label for k in PRE2019_ROWS])
     pairs = align(scores)
     figures: list[Figure] = []
@@ -58,6 +62,10 @@ def parse_old(rows: Sequence[Row]) -> OldTable:
         sure += scores[i][j] >= SURE_SCORE
         first = next((c for c in row.slots if c.kind in ("value", "blank")), None)
         unit = row.units[0].text if row.units else key.unit
+        if first is not None and first.run and len(first.text) > 1:
+            message = f"统计表 row {key.key}: digits {first.text} may be several cells run together; no value taken"
+            checks.append(Check("table.run_together", "warning", message, [key.key], [[first.start, first.end]]))
+            continue
         if first is not None and (fig := cell_figure(key.key, first, unit)) is not None:
             figures.append(fig)
-    return OldTable(figures, sure, has_header)
+    return OldTable(figures, sure, has_header, checks)

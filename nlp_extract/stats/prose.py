@@ -18,8 +18,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .keys import key_unit
 from .model import Figure
-from .numbers import APPROX_AFTER, APPROX_BEFORE, APPROX_INFIX, parse_number
+from .numbers import APPROX_AFTER, APPROX_BEFORE, APPROX_INFIX, in_unit, parse_number
 from .prose_rules import AFTER_RULES, DISCLOSE, RULES, Family, Rule
 
 _UNITS = "万元|亿元|元|人次|条|件|个|次|篇|人|名|期|场|起|家|项|份|批|处|台|宗|部"
@@ -38,7 +39,6 @@ _HEADING = re.compile(
 )
 _TOPICS = (("review", "复议"), ("litigation", "诉讼"), ("requests", "申请"))
 _SYNONYMS = (("资讯", "信息"), ("网路", "网络"), ("微网志", "微博"), ("线上访谈", "在线访谈"), ("佈", "布"))
-_MONEY = {"万元": 1.0, "亿元": 10_000.0, "元": 0.0001}
 _LIST_JOINERS = "、和及与以及"
 
 
@@ -211,14 +211,6 @@ class ProseFigure:
     cumulative: bool
 
 
-def _convert(value: int | float, unit: str, key_unit: str | None) -> int | float:
-    """Money in the key's unit (万元): an amount written in 元 is divided by 10 000."""
-    if key_unit == "万元" and unit in _MONEY:
-        scaled = value * _MONEY[unit]
-        return int(scaled) if float(scaled).is_integer() else round(scaled, 6)
-    return value
-
-
 def find_prose(text: str, family: Family, skip: Iterable[tuple[int, int]] = ()) -> list[ProseFigure]:
     """Every prose figure, in text order (several per key possible; see :func:`pick`)."""
     skipped = sorted(skip)
@@ -245,9 +237,7 @@ def find_prose(text: str, family: Family, skip: Iterable[tuple[int, int]] = ()) 
             key = key_after(item, _canon(_forward(text, m.unit_end, _CLAUSE_END)), ctx)
         if key is None:
             continue
-        key_unit = "万元" if key in ("fees.total", "capacity.budget") else None
-        value = _convert(m.value, m.unit, key_unit)
-        unit = key_unit if key_unit and m.unit in _MONEY else m.unit
+        value, unit = in_unit(m.value, m.unit, key_unit(key))
         fig = Figure(key, value, unit, m.approx, "text", m.start, m.end)
         out.append(ProseFigure(fig, "累计" in item or "累计" in sentence[-20:]))
     return out

@@ -18,9 +18,10 @@ just before it are the wrapped start of its label (PDF layout).
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .numbers import Number, is_not_reported, parse_cell
@@ -46,6 +47,7 @@ class Cell:
     kind: CellKind
     value: Number | None = None
     column: int = 0  # character column of the cell in its line (for layout tables)
+    run: bool = False  # digits written against the cell before them: maybe several cells run together
 
 
 @dataclass
@@ -95,6 +97,7 @@ class Line:
     start: int
     end: int
     text: str
+    glued: bool = False  # a piece cut out of a longer line with no separator before it
 
 
 def iter_lines(text: str) -> Iterator[Line]:
@@ -148,18 +151,30 @@ def _numbers_in(text: str, a: int, b: int, line_start: int) -> list[Cell]:
     return cells
 
 
+_RULE_LINE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # a markdown header rule
+
+
 def split_line(text: str, line: Line) -> tuple[LineStyle, list[Cell]]:
     """Cells of one line, and how the line was split."""
+    style, cells = _split_line(text, line)
+    if line.glued:
+        cells = [replace(c, run=True) if c.kind == "value" and len(c.text) > 1 else c for c in cells]
+    return style, cells
+
+
+def _split_line(text: str, line: Line) -> tuple[LineStyle, list[Cell]]:
     body = line.text
     stripped = body.strip()
+    if _RULE_LINE.match(stripped):
+        return "single", []
     if "|" in body:
         if not stripped.replace("|", "").strip():
             n = stripped.count("|")
             a = line.start + body.index("|")
             return "gap", [Cell("|" * n, a, a + len(stripped), "gap", None, a - line.start)]
         spans = _split_positions(line, "|")
-        if not body[: body.index("|")].strip():
-            spans = spans[1:]
+        if not body[: body.index("|")] or (stripped.startswith("|") and stripped.endswith("|")):
+            spans = spans[1:]  # a border; `` | 5 | 0`` (no closing bar) starts with an empty cell
         if not body[body.rindex("|") + 1 :].strip():
             spans = spans[:-1]
         cells = []
@@ -212,8 +227,278 @@ def is_prose(line: Line, style: LineStyle, cells: Sequence[Cell]) -> bool:
     return len(cells) == 1 and len("".join(text.split())) > 90
 
 
-def read_rows(text: str, lines: Sequence[Line] | None = None) -> list[Row]:
-    """Every table row of the text, in order (see the module docstring for the rules)."""
+def _is_separator(line: Line) -> bool:
+    return line.text.strip() in ("|", "｜")
+
+
+def _is_bare_cell(line: Line) -> bool:
+    """A cell line with no bar of its own (``cell |`` lines are another layout, where a lone bar is a cell)."""
+    return bool(line.text.strip()) and "|" not in line.text and "｜" not in line.text
+
+
+def separated_runs(lines: Sequence[Line]) -> list[tuple[int, int]]:
+    """Index ranges of lines where lone ``|`` lines separate cells written one per line.
+
+    The run starts at the cell before its first separator and ends at the cell after its
+    last one.  The layout is the text's when some run has two separators or more; a text
+    without one keeps its lone bars as merged-cell noise.
+    """
+    runs: list[tuple[int, int, int]] = []
+    i, n = 0, len(lines)
+    while i < n:
+        if not _is_separator(lines[i]) or i == 0 or not _is_bare_cell(lines[i - 1]):
+            i += 1
+            continue
+        start, j, seps = i - 1, i, 0
+        while j < n and (
+            _is_separator(lines[j])
+            or (j + 1 < n and _is_separator(lines[j + 1]) and (_is_bare_cell(lines[j]) or not lines[j].text.strip()))
+        ):
+            seps += _is_separator(lines[j])
+            j += 1
+        end = j + 1 if j < n and _is_bare_cell(lines[j]) and not _SENTENCE_END.search(lines[j].text) else j
+        runs.append((start, end, seps))
+        i = max(end, i + 1)
+    return [(a, b) for a, b, _ in runs] if any(seps >= 2 for _, _, seps in runs) else []
+
+
+def _separated_rows(text: str, lines: Sequence[Line]) -> list[Row]:
+    """Rows of a run of one-cell lines with lone ``|`` lines between cells.
+
+    Two separators in a row hold an empty cell; two cell lines with no separator between
+    them end a row; a label after a value opens the next row, as in any layout.
+    """
+    rows: list[Row] = []
+    cells: list[Cell] = []
+    after_separator = True
+
+    def close() -> None:
+        if cells:
+            rows.extend(_rows_of(cells))
+        cells.clear()
+
+    for line in lines:
+        if _is_separator(line):
+            if after_separator and cells:
+                at = line.start + line.text.index(line.text.strip())
+                cells.append(Cell("", at, at, "blank", None, 0))
+            after_separator = True
+            continue
+        if not line.text.strip():
+            if not after_separator:  # a cell, then an empty line before a bar: a row that opens with an empty cell
+                close()
+                cells.append(Cell("", line.start, line.start, "blank", None, 0))
+            continue
+        if not after_separator:
+            close()
+        cell = _cell(text, line.start, line.end, line.start)
+        at = line.start + len(line.text) - len(line.text.lstrip())
+        cells.append(cell or Cell("", at, at, "blank", None, 0))
+        after_separator = False
+    close()
+    return rows
+
+
+def _rows_of(cells: Sequence[Cell]) -> list[Row]:
+    """Explicit rows from cells in reading order: a label after a value or blank opens a new row.
+
+    A row's slots are the cells after its last label (before it they are empty corner or
+    group cells); a row of values alone keeps every cell, leading empty ones included.
+    """
+    groups: list[list[Cell]] = [[]]
+    for c in cells:
+        if c.kind == "label" and groups[-1] and groups[-1][-1].kind != "label":
+            groups.append([])
+        groups[-1].append(c)
+    rows: list[Row] = []
+    for group in groups:
+        last_label = max((i for i, c in enumerate(group) if c.kind == "label"), default=-1)
+        row = Row(labels=[c for c in group if c.kind == "label"], explicit=True)
+        for c in group[last_label + 1 :]:
+            (row.units if c.kind == "unit" else row.slots).append(c)
+        if row.labels or row.values:
+            rows.append(row)
+    return rows
+
+
+_Token = tuple[Literal["cell", "empty", "blank"], Cell | None]
+
+
+def _one_cell_token(text: str, line: Line) -> _Token | None:
+    """A line of a one-cell-per-line table: a cell (``x`` or ``x |``), an empty cell (a lone ``|``
+    among ``x |`` lines), a blank line; None for anything else (prose, rows of several cells)."""
+    stripped = line.text.strip()
+    if not stripped:
+        return "blank", None
+    if stripped in ("|", "｜"):
+        at = line.start + line.text.index(stripped)
+        return "empty", Cell("", at, at, "blank", None, 0)
+    style, cells = split_line(text, line)
+    if len(cells) != 1 or is_prose(line, style, cells) or (style == "pipe" and not stripped.endswith("|")):
+        return None
+    return ("cell", cells[0]) if style in ("single", "pipe") else None
+
+
+def _shown_empties(text: str, lines: Sequence[Line], tokens: Sequence[_Token]) -> list[Row] | None:
+    """Rows of a one-cell-per-line run when it shows its empty cells, else None.
+
+    Empty cells show as lone ``|`` lines among ``x |`` lines, or as extra blank lines where
+    cells are separated by a fixed number of blank lines (the usual gap of the run).  The run counts as
+    showing them only when an empty cell stands between two values: blank lines around
+    labels may be mere spacing, and a table whose crawler dropped its empty cells must not
+    have its values pushed into the wrong columns.
+    """
+    piped = any(t == "cell" and "|" in lines[i].text for i, (t, _) in enumerate(tokens))
+    cells: list[Cell] = []
+    gaps: list[int] = []
+    blank_run = 0
+    for (kind, cell), _line in zip(tokens, lines, strict=True):
+        if kind == "blank":
+            blank_run += 1
+        elif kind == "empty" and piped and cell is not None:
+            cells.append(cell)
+        elif kind == "cell" and cell is not None:
+            if cells:
+                gaps.append(blank_run)
+            cells.append(cell)
+            blank_run = 0
+    if not piped:
+        if not gaps:
+            return None
+        k = max(set(gaps), key=lambda g: (gaps.count(g), -g))  # the usual separation
+        between_values = [g for g, a, b in zip(gaps, cells, cells[1:], strict=False) if "label" not in (a.kind, b.kind)]
+        if any(g > k and (g - k) % (k + 1) for g in between_values):
+            return None  # spacing that no count of empty cells explains (labels may have spacing of their own)
+        filled: list[Cell] = cells[:1]
+        for g, cell in zip(gaps, cells[1:], strict=True):
+            filled += [Cell("", cell.start, cell.start, "blank", None, 0)] * (max(0, g - k) // (k + 1))
+            filled.append(cell)
+        cells = filled
+    shown = any(
+        c.kind == "blank" and not c.text and cells[i - 1].kind != "label" and cells[i + 1].kind in ("value", "blank")
+        for i, c in enumerate(cells[1:-1], start=1)
+    )
+    return _rows_of(cells) if shown else None
+
+
+def _one_cell_runs(text: str, lines: Sequence[Line]) -> list[tuple[int, int, list[Row]]]:
+    """Runs of one-cell lines that show their empty cells, with their rows (explicit)."""
+    tokens = [_one_cell_token(text, line) for line in lines]
+    out: list[tuple[int, int, list[Row]]] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] is None:
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and tokens[j] is not None:
+            j += 1
+        run = [t for t in tokens[i:j] if t is not None]
+        if sum(kind == "cell" for kind, _ in run) >= 4 and (rows := _shown_empties(text, lines[i:j], run)):
+            out.append((i, j, rows))
+        i = j
+    return out
+
+
+_INLINE_MIN = 300  # a line this long may be a whole report that lost its line breaks
+_SENTENCE_PIECE = re.compile(r"[^。！？!?]*[。！？!?]+|[^。！？!?]+$")
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\s\d]+")
+_SECTION_HEAD = re.compile(r"[一二三四五六七八九十]+、")
+_NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?")
+_ENUM_HEAD = re.compile(r"^[.．、][^\s\d.．、]")
+
+
+def inline_lines(line: Line, anchors: re.Pattern[str] | None = None) -> list[Line]:
+    """A long line cut into sentences, and the stretches between sentences that hold many numbers
+    (a table flattened into the line) into one piece per cell: words, and numbers.
+
+    The crawler dropped the separators there, so a number of several digits standing alone
+    between words may be several cells run together: it is marked *glued*.  An item number
+    that ran onto the digits before its label (``00000002.其他…``) goes back to the label, and
+    words that ran together are cut where a label of the forms (``anchors``) begins.
+    """
+    out: list[Line] = []
+    for m in _SENTENCE_PIECE.finditer(line.text):
+        piece, at = m.group(), line.start + m.start()
+        cut = _table_end(piece) if len(re.findall(r"\d+", piece)) >= 6 else 0
+        if cut < len(piece):
+            out.append(Line(line.index, at + cut, at + len(piece), piece[cut:]))  # a sentence
+        if cut > 0:
+            out += _cells_of(line.index, piece[:cut], at, anchors)
+    return sorted(out, key=lambda ln: ln.start)
+
+
+def _cells_of(index: int, piece: str, at: int, anchors: re.Pattern[str] | None) -> list[Line]:
+    tokens = [[t.start(), t.end()] for t in _TOKEN.finditer(piece)]
+    for k in range(len(tokens) - 1):
+        (a, b), (c, _) = tokens[k], tokens[k + 1]
+        if piece[a:b].isdigit() and b == c and _ENUM_HEAD.match(piece[c : c + 2]):
+            tokens[k][1] = tokens[k + 1][0] = b - 1  # ``…0002.其他``: the ``2`` is the next label's number
+    cells: list[tuple[int, int]] = []
+    for a, b in tokens:
+        if a >= b:
+            continue
+        cuts = [a, *(x.start() for x in anchors.finditer(piece, a, b) if x.start() > a), b] if anchors else [a, b]
+        cells += [(x, y) for x, y in itertools.pairwise(cuts) if x < y]
+    # numbers side by side form a group; a group with a number of several digits may be runs
+    # of cells (``230 000023`` for 23|0|0|0|0|0|23), single digits alone are cells as written
+    number = [bool(_NUMBER_TOKEN.fullmatch(piece, a, b)) for a, b in cells]
+    out = []
+    k = 0
+    while k < len(cells):
+        j = k + 1
+        while number[k] and j < len(cells) and number[j]:
+            j += 1
+        glued = number[k] and any(y - x > 1 for x, y in cells[k:j])
+        out += [Line(index, at + a, at + b, piece[a:b], glued) for a, b in cells[k:j]]
+        k = j
+    return out
+
+
+def _table_end(piece: str) -> int:
+    """Where a flattened table in ``piece`` ends: at the space or section number (``五、``) before
+    the first clause mark outside brackets (table cells have none; the sentence after the table does)."""
+    depth = 0
+    for i, ch in enumerate(piece):
+        depth += (ch in "（(") - (ch in "）)")
+        if depth <= 0 and ch in "，,；;。！？!?":
+            heads = [m.start() for m in _SECTION_HEAD.finditer(piece, 0, i)]
+            return max(piece.rfind(" ", 0, i), piece.rfind("\u3000", 0, i), *heads, 0)
+    return len(piece)
+
+
+def read_rows(text: str, lines: Sequence[Line] | None = None, anchors: re.Pattern[str] | None = None) -> list[Row]:
+    """Every table row of the text, in order (see the module docstring for the rules).
+
+    ``anchors`` matches labels of the forms, to cut words that a flattened table ran together.
+    """
+    all_lines = [
+        piece
+        for line in (lines if lines is not None else iter_lines(text))
+        for piece in (inline_lines(line, anchors) if len(line.text) > _INLINE_MIN else (line,))
+    ]
+    rows: list[Row] = []
+    pos = 0
+    for a, b in separated_runs(all_lines):
+        rows += _read_plain(text, all_lines[pos:a])
+        rows += _separated_rows(text, all_lines[a:b])
+        pos = b
+    return rows + _read_plain(text, all_lines[pos:])
+
+
+def _read_plain(text: str, lines: Sequence[Line]) -> list[Row]:
+    """Rows of lines without separator lines: one-cell runs that show their empty cells, then the rest."""
+    rows: list[Row] = []
+    pos = 0
+    for a, b, run_rows in _one_cell_runs(text, lines):
+        rows += _read_line_rows(text, lines[pos:a])
+        rows += run_rows
+        pos = b
+    return rows + _read_line_rows(text, lines[pos:])
+
+
+def _read_line_rows(text: str, lines: Sequence[Line]) -> list[Row]:
+    """Rows of lines that are each a row, a cell, or a wrapped part of one (every layout but separated runs)."""
     rows: list[Row] = []
     current: Row | None = None
 
@@ -223,7 +508,7 @@ def read_rows(text: str, lines: Sequence[Line] | None = None) -> list[Row]:
             rows.append(current)
         current = None
 
-    for line in lines if lines is not None else iter_lines(text):
+    for line in lines:
         style, cells = split_line(text, line)
         if not cells:
             continue
@@ -252,7 +537,7 @@ def read_rows(text: str, lines: Sequence[Line] | None = None) -> list[Row]:
             if not labels:  # values only: the numbers of a label that wrapped above them
                 if current is None or current.slots or current.units:
                     close()
-                    current = Row(line=line.index)
+                    current = Row(explicit=explicit, line=line.index)  # a whole row of values on one line
                 _fill(current, others)
                 current.last_line = line.index
                 close()
@@ -278,3 +563,47 @@ def read_rows(text: str, lines: Sequence[Line] | None = None) -> list[Row]:
 def _fill(row: Row, cells: Sequence[Cell]) -> None:
     for c in cells:
         (row.units if c.kind == "unit" else row.slots).append(c)
+
+
+def split_run(cells: Sequence[Cell], n: int, valid: Callable[[Sequence[int]], bool] | None = None) -> list[Cell] | None:
+    """The ``n`` cells that runs of digits stand for, when only one split is possible.
+
+    The runs' digits are read as one string that must be cut where the runs end (a space the
+    crawler kept is a real boundary).  A split is possible when no part but ``0`` starts with a
+    zero and ``valid`` (the form's own sums) accepts the parts; with no rule, only ``n`` digits
+    in all are certain.
+    """
+    digits = "".join(c.text for c in cells)
+    ends = set(itertools.accumulate(len(c.text) for c in cells))
+    if not digits.isdigit() or not 1 <= n <= len(digits) <= 24 or (valid is None and len(digits) != n):
+        return None
+    found: list[list[int]] = []
+
+    def parts_from(pos: int, left: int, cuts: list[int]) -> None:
+        if len(found) > 1:
+            return
+        if left == 1:
+            piece = digits[pos:]
+            cut = [*cuts, len(digits)]
+            values = [int(digits[a:b]) for a, b in itertools.pairwise([0, *cut])]
+            if (piece == "0" or not piece.startswith("0")) and ends <= set(cut) and (valid is None or valid(values)):
+                found.append(cut)
+            return
+        for end in range(pos + 1, len(digits) - left + 2):
+            piece = digits[pos:end]
+            if piece != "0" and piece.startswith("0"):
+                break
+            parts_from(end, left - 1, [*cuts, end])
+            if end in ends:
+                break  # a part never runs over a kept boundary
+
+    parts_from(0, n, [])
+    if len(found) != 1:
+        return None
+    starts = dict(zip(itertools.accumulate([0, *(len(c.text) for c in cells)]), cells, strict=False))
+    out, owner = [], cells[0]
+    for a, b in itertools.pairwise([0, *found[0]]):
+        owner = starts.get(a, owner)
+        at = owner.start + a - next(k for k, c in starts.items() if c is owner)
+        out.append(Cell(digits[a:b], at, at + b - a, "value", int(digits[a:b]), owner.column))
+    return out
