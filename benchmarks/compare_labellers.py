@@ -20,15 +20,49 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from nlp_extract.annotations import Gold, iter_files, load
-from nlp_extract.classify import RuleLabeller
+from nlp_extract.classify import Prediction, RuleLabeller, UnitContext
 from nlp_extract.evaluate import Tally, _merge, grouped_folds, metrics, prepare, score
-from nlp_extract.model import ContextLabeller, LinearLabeller
-from nlp_extract.schema import LABELS
+from nlp_extract.features import featurize
+from nlp_extract.model import CLASSES, NONE, ContextLabeller, LinearLabeller, documents
+from nlp_extract.schema import LABELS, Label
 from nlp_extract.textcat import SpacyTextcatLabeller
+
+
+@dataclass
+class CrfLabeller:
+    """A linear-chain CRF over each report's units (sklearn-crfsuite, if installed): comparison only.
+
+    Each unit's features are ``features.featurize`` (the linear labeller's); the chain adds
+    label-transition weights.  Not offered to ``train``: it needs a dependency the tool does not have.
+    """
+
+    c2: float = 0.1
+    model: Any = None
+
+    def _sequences(self, units: Sequence[UnitContext]) -> list[list[dict[str, float]]]:
+        return [[featurize(units[i]) for i in run] for run in documents(units)]
+
+    def fit(self, units: Sequence[UnitContext], labels: Sequence[Label | None]) -> CrfLabeller:
+        import sklearn_crfsuite
+
+        y = [[labels[i] or NONE for i in run] for run in documents(units)]
+        self.model = sklearn_crfsuite.CRF(algorithm="lbfgs", c1=0.0, c2=self.c2, max_iterations=200)
+        self.model.fit(self._sequences(units), y)
+        return self
+
+    def predict(self, units: Sequence[UnitContext]) -> list[Prediction]:
+        out: list[Prediction] = []
+        for sequence in self.model.predict_marginals(self._sequences(units)):
+            for marginals in sequence:
+                name = max(CLASSES, key=lambda c: (marginals.get(c, 0.0), -CLASSES.index(c)))
+                out.append((None if name == NONE else name, round(marginals[name], 4)))  # type: ignore[arg-type]
+        return out
+
 
 CANDIDATES: dict[str, Callable[[], Any]] = {
     "linear": lambda: LinearLabeller(c=1.0),
@@ -39,6 +73,7 @@ CANDIDATES: dict[str, Callable[[], Any]] = {
     "textcat-bow2-char": lambda: SpacyTextcatLabeller(segmenter="char", ngram_size=2, epochs=3),
     "textcat-cnn-char": lambda: SpacyTextcatLabeller(segmenter="char", architecture="cnn", learn_rate=0.003),
     "textcat-ensemble-char": lambda: SpacyTextcatLabeller(segmenter="char", architecture="ensemble"),
+    "crf": CrfLabeller,
     "rules": RuleLabeller,
 }
 

@@ -278,8 +278,13 @@ class ContextLabeller:
         first = self.base.proba_features(features)
         return self.stack.proba_features(_with_context(features, neighbour_features(units, first)))
 
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """Column order of ``predict_proba``."""
+        return self.stack.classes
+
     def predict(self, units: Sequence[UnitContext]) -> list[Prediction]:
-        return _predictions(self.predict_proba(units), self.stack.classes)
+        return _predictions(self.predict_proba(units), self.classes)
 
     def to_disk(self, path: Path, extra: dict[str, Any] | None = None) -> None:
         """``config.json`` here; the two passes as linear model directories ``base/`` and ``stack/``."""
@@ -290,7 +295,7 @@ class ContextLabeller:
             "c": self.c,
             "seed": self.seed,
             "folds": self.folds,
-            "classes": list(self.stack.classes),
+            "classes": list(self.classes),
             **(extra or {}),
         }
         (path / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
