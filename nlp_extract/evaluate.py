@@ -2,8 +2,9 @@
 
 Character-level and sentence-level precision/recall/F1 per label, heading F1, link
 accuracy and a character confusion matrix.  ``cross_validate`` splits by report (a report
-is never on both sides), trains a ``LinearLabeller`` per fold and scores the rule
-labeller on the same reports as the baseline.
+is never on both sides), fits a fresh labeller of the chosen kind (``model.LABELLERS``) per
+fold and scores the rule labeller on the same reports as the baseline.  Nothing here writes
+a model: ``train`` does.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from .annotations import Gold
 from .classify import RuleLabeller, UnitContext
-from .model import Labeller, load_labeller
+from .model import DEFAULT_LABELLER, Labeller, load_labeller, make_labeller
 from .pipeline import PIPELINE, Doc, Extractor, make_doc
 from .schema import LABELS, Label
 
@@ -165,14 +166,18 @@ def grouped_folds(reports: Sequence[Gold], prepared: dict[str, Doc], folds: int 
             yield Fold(k, units, [lab for r in train for lab in gold_units[r.id]], test)
 
 
-def cross_validate(reports: Sequence[Gold], folds: int = 5, c: float = 1.0, progress: bool = False) -> dict[str, Any]:
+def cross_validate(
+    reports: Sequence[Gold],
+    folds: int = 5,
+    c: float = 1.0,
+    progress: bool = False,
+    labeller: str = DEFAULT_LABELLER,
+) -> dict[str, Any]:
     """Report-grouped k-fold: the model of each fold never saw the reports it is scored on."""
-    from .train import LinearLabeller
-
     prepared = {r.id: prepare(r) for r in reports}
     model_tally = Tally()
     for fold in grouped_folds(reports, prepared, folds):
-        model = LinearLabeller(c=c).fit(fold.units, fold.labels)
+        model = make_labeller(labeller, c).fit(fold.units, fold.labels)
         _merge(model_tally, score(model, fold.test, prepared))
         if progress:
             print(

@@ -1,23 +1,47 @@
-"""Model directories: what ``predict`` loads and ``train`` writes.
+"""Labellers and their model directories: what ``predict`` loads and ``train`` writes.
+
+Every trainable labeller lives here with its features, ``fit``, ``predict`` and
+``to_disk``/``from_disk``: ``train`` only fits and writes, ``evaluate`` only reads, and
+neither is imported by this module (no import cycle).
 
 A model directory holds ``config.json`` (which labeller, its settings, the training data
-fingerprint) and, for trained labellers, their parameters in plain arrays and JSON —
-never pickles, so loading a model cannot run code.
+fingerprint) and the parameters in plain arrays and JSON — never pickles, so loading a
+model cannot run code.
+
+``LinearLabeller`` labels each unit on its own (its features include its neighbours'
+cue words).  ``ContextLabeller`` stacks a second linear model on the first one's
+probabilities for the previous and next unit and the unit's section, so that a lead-in
+and its list, or a 问题 paragraph and the 改进 after it, can share a label.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+import numpy as np
 
 from .classify import Prediction, RuleLabeller, UnitContext
 from .errors import InputError
+from .features import FEATURES_VERSION, UnitFeatures, unit_features
+from .schema import LABELS, Label
+
+NONE = "none"
+CLASSES: tuple[str, ...] = (NONE, *LABELS)
 
 
 class Labeller(Protocol):
     def predict(self, units: Sequence[UnitContext]) -> list[Prediction]: ...
+
+
+class TrainableLabeller(Labeller, Protocol):
+    def fit(self, units: Sequence[UnitContext], labels: Sequence[Label | None]) -> TrainableLabeller: ...
+
+    def to_disk(self, path: Path, extra: dict[str, Any] | None = None) -> None: ...
 
 
 def read_config(model_dir: Path) -> dict[str, object]:
@@ -33,6 +57,280 @@ def read_config(model_dir: Path) -> dict[str, object]:
     return config
 
 
+def _check_features(config: dict[str, Any], path: Path) -> None:
+    if (version := config.get("features", 1)) != FEATURES_VERSION:
+        raise InputError(
+            f"model in {path} was trained on features version {version}, this nlp_extract computes version "
+            f"{FEATURES_VERSION}: retrain it (nlp-extract train --annotations DIR --out {path})"
+        )
+
+
+def _predictions(proba: np.ndarray, classes: Sequence[str]) -> list[Prediction]:
+    """The most probable class of each row and its probability (rounded: the score a span reports)."""
+    best = np.argmax(proba, axis=1)
+    labels: list[Label | None] = [None if c == NONE else c for c in classes]  # type: ignore[misc]
+    chosen = proba[np.arange(len(best)), best].tolist()
+    return [(labels[k], round(p, 4)) for k, p in zip(best.tolist(), chosen, strict=True)]
+
+
+@dataclass
+class LinearLabeller:
+    """Logistic regression over sparse unit features; deterministic (fixed seed, sorted vocabulary).
+
+    ``fit`` learns a multinomial logistic regression (scikit-learn) over
+    ``features.unit_features``; ``predict`` is a dot product.  ``to_disk`` writes
+    ``config.json``, ``vocab.json`` (feature names) and ``weights.npz`` (arrays, loaded with
+    ``allow_pickle=False``).
+    """
+
+    c: float = 1.0
+    seed: int = 0
+    vocab: dict[str, int] = field(default_factory=dict)
+    coef: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    intercept: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    classes: tuple[str, ...] = CLASSES
+
+    def _entries(self, features: Sequence[UnitFeatures]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows, vocabulary columns and values of the known features of each unit (unknown ones dropped)."""
+        names: list[str] = []
+        values: list[float] = []
+        scales: list[float] = []
+        sizes: list[int] = []  # lexical, context, lexical, context ...
+        for f in features:
+            names.extend(f.counts)
+            names.extend(f.context)
+            values.extend(f.counts.values())
+            values.extend(f.context.values())
+            scales += (f.norm, 1.0)
+            sizes += (len(f.counts), len(f.context))
+        unknown = len(self.vocab)
+        cols = np.fromiter(map(self.vocab.get, names, itertools.repeat(unknown)), dtype=np.intp, count=len(names))
+        per_unit = np.asarray(sizes, dtype=np.intp).reshape(-1, 2).sum(axis=1)
+        rows = np.repeat(np.arange(len(features), dtype=np.intp), per_unit)
+        vals = np.array(values, dtype=np.float64) / np.repeat(scales, sizes)  # as featurize: count / norm
+        known = cols < unknown
+        return rows[known], cols[known], vals[known]
+
+    def _matrix(self, features: Sequence[UnitFeatures]) -> Any:
+        from scipy.sparse import csr_matrix
+
+        rows, cols, vals = self._entries(features)
+        return csr_matrix((vals, (rows, cols)), shape=(len(features), len(self.vocab)), dtype=np.float64)
+
+    def fit(self, units: Sequence[UnitContext], labels: Sequence[Label | None]) -> LinearLabeller:
+        if not units:
+            raise ValueError("no training units")
+        return self.fit_features([unit_features(u) for u in units], labels)
+
+    def fit_features(self, features: Sequence[UnitFeatures], labels: Sequence[Label | None]) -> LinearLabeller:
+        """``fit`` on features already computed (once: the vocabulary and the matrix both read them)."""
+        from sklearn.linear_model import LogisticRegression
+
+        if not features:
+            raise ValueError("no training units")
+        names = sorted({name for f in features for name in (*f.counts, *f.context)})
+        self.vocab = {name: i for i, name in enumerate(names)}
+        y = np.array([CLASSES.index(label or NONE) for label in labels])
+        model = LogisticRegression(C=self.c, max_iter=2000, class_weight="balanced", random_state=self.seed)
+        model.fit(self._matrix(features), y)
+        coef = np.zeros((len(CLASSES), len(names)))
+        intercept = np.zeros(len(CLASSES))
+        for row, cls in enumerate(model.classes_):
+            coef[cls] = model.coef_[row] if len(model.classes_) > 2 else model.coef_[0] * (1 if row else -1)
+            intercept[cls] = model.intercept_[row] if len(model.classes_) > 2 else 0.0
+        missing = [i for i in range(len(CLASSES)) if i not in set(model.classes_)]
+        intercept[missing] = -1e9  # a class absent from training is never predicted
+        self.coef, self.intercept = coef, intercept
+        return self
+
+    def predict_proba(self, units: Sequence[UnitContext]) -> np.ndarray:
+        return self.proba_features([unit_features(u) for u in units])
+
+    def proba_features(self, features: Sequence[UnitFeatures]) -> np.ndarray:
+        """Class probabilities of units whose features are already computed (columns: ``classes``)."""
+        if not self.vocab:
+            raise ValueError("LinearLabeller is not fitted")
+        # the sparse product by hand: a scipy matrix per report costs more than the arithmetic
+        rows, cols, vals = self._entries(features)
+        weighted = self.coef[:, cols] * vals
+        scores = np.tile(self.intercept, (len(features), 1))
+        for k, w in enumerate(weighted):
+            scores[:, k] += np.bincount(rows, weights=w, minlength=len(features))
+        scores -= np.max(scores, axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def predict(self, units: Sequence[UnitContext]) -> list[Prediction]:
+        return _predictions(self.predict_proba(units), self.classes)
+
+    def to_disk(self, path: Path, extra: dict[str, Any] | None = None) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        config = {
+            "labeller": "linear",
+            "features": FEATURES_VERSION,
+            "c": self.c,
+            "seed": self.seed,
+            "classes": list(self.classes),
+            **(extra or {}),
+        }
+        (path / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        names = sorted(self.vocab, key=self.vocab.__getitem__)
+        (path / "vocab.json").write_text(json.dumps(names, ensure_ascii=False) + "\n", encoding="utf-8")
+        np.savez_compressed(path / "weights.npz", coef=self.coef.astype(np.float32), intercept=self.intercept)
+
+    @classmethod
+    def from_disk(cls, path: Path) -> LinearLabeller:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        _check_features(config, path)
+        names = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
+        with np.load(path / "weights.npz", allow_pickle=False) as w:
+            coef, intercept = w["coef"].astype(np.float64), w["intercept"]
+        if coef.shape != (len(config["classes"]), len(names)):
+            raise ValueError(f"model in {path} is inconsistent: weights {coef.shape}, vocab {len(names)}")
+        return cls(
+            config["c"], config["seed"], {n: i for i, n in enumerate(names)}, coef, intercept, tuple(config["classes"])
+        )
+
+
+def documents(units: Sequence[UnitContext]) -> list[range]:
+    """The runs of units that are one report's consecutive units, found from the units themselves.
+
+    A unit continues the run before it when each names the other as its neighbour
+    (``previous`` / ``next``), which is how ``pipeline.contexts`` builds them; a report's first
+    unit has no previous text.  So concatenated training reports split where one ends.
+    """
+    starts = [
+        i
+        for i, u in enumerate(units)
+        if i == 0 or not u.previous or u.previous != units[i - 1].text or units[i - 1].next != u.text
+    ]
+    return [range(a, b) for a, b in itertools.pairwise([*starts, len(units)])]
+
+
+def neighbour_features(units: Sequence[UnitContext], proba: np.ndarray) -> list[dict[str, float]]:
+    """Features from the first pass's class probabilities around each unit.
+
+    The previous and the next unit of the same report, and the mean over the other units of
+    the unit's section (same heading path): ``ctx:prev:plan`` = the previous unit's plan
+    probability, and so on.  A unit without such a neighbour gets none of that family.
+    """
+    out: list[dict[str, float]] = [{} for _ in units]
+    for run in documents(units):
+        sections: dict[tuple[str, ...], list[int]] = {}
+        for i in run:
+            sections.setdefault(units[i].heading_path, []).append(i)
+        for i in run:
+            f = out[i]
+            for name, j in (("prev", i - 1), ("next", i + 1)):
+                if j in run:
+                    f.update({f"ctx:{name}:{c}": float(p) for c, p in zip(CLASSES, proba[j], strict=True)})
+            others = [j for j in sections[units[i].heading_path] if j != i]
+            if others:
+                mean = proba[others].mean(axis=0)
+                f.update({f"ctx:sec:{c}": float(p) for c, p in zip(CLASSES, mean, strict=True)})
+    return out
+
+
+def _with_context(features: Sequence[UnitFeatures], extra: Sequence[dict[str, float]]) -> list[UnitFeatures]:
+    return [UnitFeatures(f.counts, f.norm, {**f.context, **e}) for f, e in zip(features, extra, strict=True)]
+
+
+@dataclass
+class ContextLabeller:
+    """Two linear passes: the second sees the first pass's probabilities of the unit's neighbours.
+
+    ``fit`` trains the first pass (``base``) on all units, and the second (``stack``) on the
+    unit features plus ``neighbour_features`` of *out-of-fold* first-pass probabilities: each
+    report's probabilities come from a first pass that did not see it (``folds`` report-grouped
+    folds), so the second pass learns how far to trust neighbours as it will meet them on new
+    reports.  Deterministic: folds by report order, fixed seeds.
+    """
+
+    c: float = 1.0
+    seed: int = 0
+    folds: int = 5
+    base: LinearLabeller = field(default_factory=LinearLabeller)
+    stack: LinearLabeller = field(default_factory=LinearLabeller)
+
+    def fit(self, units: Sequence[UnitContext], labels: Sequence[Label | None]) -> ContextLabeller:
+        if not units:
+            raise ValueError("no training units")
+        features = [unit_features(u) for u in units]
+        runs = documents(units)
+        oof = np.zeros((len(units), len(CLASSES)))
+        folds = min(self.folds, len(runs))
+        for k in range(folds):
+            held = [i for n, run in enumerate(runs) if n % folds == k for i in run]
+            kept = [i for n, run in enumerate(runs) if n % folds != k for i in run]
+            if not kept:  # a single report: its own probabilities are the best there is
+                kept = held
+            part = LinearLabeller(self.c, self.seed).fit_features(
+                [features[i] for i in kept], [labels[i] for i in kept]
+            )
+            oof[held] = part.proba_features([features[i] for i in held])
+        self.base = LinearLabeller(self.c, self.seed).fit_features(features, labels)
+        stacked = _with_context(features, neighbour_features(units, oof))
+        self.stack = LinearLabeller(self.c, self.seed).fit_features(stacked, labels)
+        return self
+
+    def predict_proba(self, units: Sequence[UnitContext]) -> np.ndarray:
+        features = [unit_features(u) for u in units]
+        first = self.base.proba_features(features)
+        return self.stack.proba_features(_with_context(features, neighbour_features(units, first)))
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """Column order of ``predict_proba``."""
+        return self.stack.classes
+
+    def predict(self, units: Sequence[UnitContext]) -> list[Prediction]:
+        return _predictions(self.predict_proba(units), self.classes)
+
+    def to_disk(self, path: Path, extra: dict[str, Any] | None = None) -> None:
+        """``config.json`` here; the two passes as linear model directories ``base/`` and ``stack/``."""
+        path.mkdir(parents=True, exist_ok=True)
+        config = {
+            "labeller": "context",
+            "features": FEATURES_VERSION,
+            "c": self.c,
+            "seed": self.seed,
+            "folds": self.folds,
+            "classes": list(self.classes),
+            **(extra or {}),
+        }
+        (path / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        self.base.to_disk(path / "base")
+        self.stack.to_disk(path / "stack")
+
+    @classmethod
+    def from_disk(cls, path: Path) -> ContextLabeller:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        _check_features(config, path)
+        return cls(
+            config["c"],
+            config["seed"],
+            config["folds"],
+            LinearLabeller.from_disk(path / "base"),
+            LinearLabeller.from_disk(path / "stack"),
+        )
+
+
+LABELLERS: dict[str, Callable[[float], TrainableLabeller]] = {
+    "linear": lambda c: LinearLabeller(c=c),
+    "context": lambda c: ContextLabeller(c=c),
+}
+"""Trainable labellers by the name ``train --labeller`` and ``config.json`` use."""
+
+DEFAULT_LABELLER = "linear"
+
+
+def make_labeller(kind: str, c: float = 1.0) -> TrainableLabeller:
+    """A fresh, unfitted labeller of a kind named in ``LABELLERS``."""
+    if kind not in LABELLERS:
+        raise InputError(f"unknown labeller {kind!r}; known: {', '.join(sorted(LABELLERS))}")
+    return LABELLERS[kind](c)
+
+
 def load_labeller(model_dir: Path) -> Labeller:
     """The labeller a model directory describes."""
     config = read_config(model_dir)
@@ -40,7 +338,7 @@ def load_labeller(model_dir: Path) -> Labeller:
     if kind == "rules":
         return RuleLabeller()
     if kind == "linear":
-        from .train import LinearLabeller
-
         return LinearLabeller.from_disk(model_dir)
+    if kind == "context":
+        return ContextLabeller.from_disk(model_dir)
     raise InputError(f"unknown labeller {kind!r} in {model_dir / 'config.json'}")

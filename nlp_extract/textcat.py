@@ -1,7 +1,7 @@
 """spaCy ``textcat`` labeller: the challenger to ``LinearLabeller`` (issue 3, item 3).
 
 ``SpacyTextcatLabeller`` is a plain estimator with the same interface as
-``train.LinearLabeller``: ``fit(units, labels)`` trains an exclusive-class ``textcat``
+``model.LinearLabeller``: ``fit(units, labels)`` trains an exclusive-class ``textcat``
 (none / measure / shortcoming / plan) on a blank ``zh`` pipeline, ``predict(units)``
 returns one ``(label or None, score)`` per unit.  The input text of a unit is its heading
 context and its own text (``"{heading} ｜ {text}"``): the innermost heading, or by default
@@ -11,6 +11,8 @@ model).  Training is deterministic: fixed seeds, a fixed number of epochs, a see
 
 Held out (``benchmarks/compare_labellers.py``), every textcat variant tried scores below
 the linear labeller, so the shipped model stays linear; this module is the comparison.
+Like every labeller it imports neither ``train`` nor ``evaluate`` (they import labellers);
+it has no ``to_disk``, so ``model.LABELLERS`` does not offer it to ``train``.
 """
 
 from __future__ import annotations

@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 
 from nlp_extract.evaluate import cross_validate, training_units
-from nlp_extract.model import load_labeller
+from nlp_extract.model import LinearLabeller, load_labeller
 from nlp_extract.pipeline import DEFAULT_MODEL
-from nlp_extract.train import LinearLabeller
 
 
 @pytest.fixture(scope="module")

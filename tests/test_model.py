@@ -1,0 +1,152 @@
+"""Labellers in one home (``nlp_extract.model``): no import cycles, and the context labeller on real reports."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nlp_extract
+from nlp_extract.evaluate import prepare, training_units
+from nlp_extract.model import ContextLabeller, LinearLabeller, documents, load_labeller, neighbour_features
+
+PACKAGE = Path(nlp_extract.__file__).resolve().parent
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the package modules it imports, at the top or in a function (a lazy import closes a circle too)."""
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                target = f"{base}.{node.module}" if node.module else base
+                for alias in node.names:  # ``from . import batch`` imports a module; ``from . import f`` a name
+                    sub = f"{target}.{alias.name}"
+                    edges.add(sub if sub in modules else target)
+            elif isinstance(node, ast.ImportFrom | ast.Import):
+                names = [node.module] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                edges.update(n for n in names if n and n in modules)
+        graph[name] = edges & modules.keys() - {name}
+    return graph
+
+
+def cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle of the graph, or an empty list (depth-first search)."""
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return []
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return []
+
+
+def test_the_package_has_no_import_cycle() -> None:
+    graph = import_graph()
+    assert {"nlp_extract.model", "nlp_extract.train", "nlp_extract.evaluate", "nlp_extract.pipeline"} <= graph.keys()
+    assert "nlp_extract.model" in graph["nlp_extract.train"]  # the graph sees relative imports
+    assert "nlp_extract.train" in graph["nlp_extract.cli"]  # ... and ``from . import train``
+    assert cycle(graph) == []
+    # labellers depend on neither training nor evaluation
+    for labellers in ("nlp_extract.model", "nlp_extract.textcat", "nlp_extract.features", "nlp_extract.classify"):
+        assert not graph[labellers] & {"nlp_extract.train", "nlp_extract.evaluate", "nlp_extract.pipeline"}
+
+
+def test_cycle_finder_finds_a_circle() -> None:
+    assert cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    assert cycle({"a": {"b"}, "b": set()}) == []
+
+
+@pytest.mark.parametrize("module", ["model", "train", "evaluate", "textcat"])
+def test_each_module_imports_alone(module: str) -> None:
+    r = subprocess.run(
+        [sys.executable, "-c", f"import nlp_extract.{module}"], capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.fixture(scope="module")
+def reports(gold):  # type: ignore[no-untyped-def]
+    return sorted(gold.values(), key=lambda g: g.id)[:8]
+
+
+def test_documents_split_concatenated_reports_where_each_ends(reports) -> None:  # type: ignore[no-untyped-def]
+    units, _ = training_units(reports)
+    sizes = [n for r in reports if (n := len(prepare(r).contexts))]  # a report without units is no run
+    assert len(sizes) > 4
+    assert [len(run) for run in documents(units)] == sizes
+    assert documents([]) == []
+
+
+def test_neighbour_features_read_the_neighbours_probabilities(reports) -> None:  # type: ignore[no-untyped-def]
+    units = prepare(reports[0]).contexts
+    assert len(units) > 3
+    proba = np.zeros((len(units), 4))
+    proba[:, 0] = 1.0
+    proba[2] = [0.0, 0.0, 0.0, 1.0]  # unit 2 is a plan
+    f = neighbour_features(units, proba)
+    assert "ctx:prev:plan" not in f[0] and f[0]["ctx:next:none"] == 1.0
+    assert f[1]["ctx:next:plan"] == 1.0 and f[3]["ctx:prev:plan"] == 1.0
+    assert f[2]["ctx:prev:plan"] == 0.0 and f[2]["ctx:next:plan"] == 0.0  # its own probability is not a neighbour's
+    # a report's first unit never sees the previous report's last one
+    both = [*units, *prepare(reports[1]).contexts]
+    g = neighbour_features(both, np.ones((len(both), 4)) / 4)
+    assert "ctx:prev:none" not in g[len(units)] and "ctx:next:none" not in g[len(units) - 1]
+
+
+def test_context_labeller_is_deterministic_and_survives_disk(reports, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    units, labels = training_units(reports)
+    a = ContextLabeller().fit(units, labels)
+    b = ContextLabeller().fit(units, labels)
+    assert a.stack.vocab == b.stack.vocab and np.array_equal(a.stack.coef, b.stack.coef)
+    assert any(name.startswith("ctx:") for name in a.stack.vocab)  # the second pass has the neighbours' features
+    assert a.base.vocab.keys() < a.stack.vocab.keys()
+    a.to_disk(tmp_path / "m")
+    loaded = load_labeller(tmp_path / "m")
+    assert isinstance(loaded, ContextLabeller)
+    assert loaded.predict(units) == a.predict(units)  # float32 weights on disk: the same labels and rounded scores
+    right = sum(p == g for (p, _), g in zip(a.predict(units), labels, strict=True))
+    assert right / len(units) > 0.9  # it fits its own training data
+    assert not any(p.suffix in (".pkl", ".pickle", ".joblib") for p in (tmp_path / "m").rglob("*"))
+
+
+def test_train_writes_the_chosen_labeller(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from nlp_extract.cli import main
+
+    data = tmp_path / "gold"
+    data.mkdir()
+    shutil.copy(PACKAGE.parent / "annotations" / "seeds_b.jsonl", data)  # two sample reports
+    for kind, cls in (("context", ContextLabeller), ("linear", LinearLabeller)):
+        out = tmp_path / kind
+        args = ["train", "--annotations", str(data), "--out", str(out), "--folds", "2", "--quiet", "--labeller", kind]
+        assert main(args) == 0
+        assert json.loads((out / "config.json").read_text(encoding="utf-8"))["labeller"] == kind
+        assert isinstance(load_labeller(out), cls)
