@@ -109,6 +109,8 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> Iterator[Mention]
             continue
         if num == "一" and unit == "起" and not text[: m.start("num")].endswith(_ONE_EVENT_AFTER):
             continue
+        if num == "二":  # a count of two is 两; 二次公示, 二期 are ordinals
+            continue
         start = m.start("num")  # 40万元 reads as 40 in 万元: 万 before 元 is never taken as a multiplier
         value = parse_number(num.replace(" ", "").replace("\t", ""))
         if value is None:
@@ -220,10 +222,10 @@ class Context:
     disclosing: bool  # the sentence discloses (公开/发布…): a bare list item shares that verb
 
 
-@lru_cache(maxsize=64)
-def _rules_for(unit: str) -> tuple[Rule, ...]:
+@lru_cache(maxsize=128)
+def _rules_for(unit: str, lead: bool = False) -> tuple[Rule, ...]:
     """The rules that can fit a figure in this unit, in their order (the others never match it)."""
-    return tuple(r for r in RULES if unit in r.units)
+    return tuple(r for r in RULES if unit in r.units and (r.lead or not lead))
 
 
 def key_for(item: str, ctx: Context, *, segment: bool = False, lead: bool = False) -> str | None:
@@ -233,11 +235,9 @@ def key_for(item: str, ctx: Context, *, segment: bool = False, lead: bool = Fals
     lead (两次举办培训) are tried.
     """
     ambiguous: set[str] = set()
-    rules = _rules_for(ctx.unit)
+    rules = _rules_for(ctx.unit, lead)
     for r in rules:
         if (segment and not r.reach) or (r.bare and not ctx.disclosing) or (r.group and r.group in ambiguous):
-            continue
-        if lead and not r.lead:
             continue
         if not _matches(r, item, ctx.unit, ctx.topic, ctx.family, ctx.heading):
             continue
@@ -311,9 +311,9 @@ def _key_of(text: str, m: Mention, item: str, ctx: Context, sentence_start: int,
         key = key_for(_canon(text[_back(text, m.start, _SEGMENT_END) : m.start]), ctx, segment=True)
     if key is None:
         key = key_after(item, _canon(_forward(text, m.unit_end, _CLAUSE_END)), ctx)
-    if key is None and not _TAKES_COUNT.search(item):
+    if key is None and _rules_for(ctx.unit, True) and not _TAKES_COUNT.search(item):
         after = _canon(_words_after(text, m.unit_end))
-        if not _NOT_YEARLY.search(after):
+        if after and not _NOT_YEARLY.search(after):
             key = key_for(after, ctx, lead=True)
     disclosure = key == "proactive.total" or (key is None and _DISCLOSES_INFO.search(item) is not None)
     if m.unit == "条" and disclosure and not _OVERALL.search(item):
