@@ -71,8 +71,8 @@ _NOT_YEARLY = re.compile(
     rf"每|至少|不少于|不低于|拟(?!定)|力争|争取|预计|计划(?:于|在|年内|全年)?{_EVENT_VERB}"
     rf"|将(?!近)(?:继续|再|要|会)?{_EVENT_VERB}"
 )
-#: A plan in a count's sentence: 下一步，我们将…召开两次新闻发布会.
-_PLAN = re.compile(rf"下一步|明年|下一年|今后|将(?!近)(?:继续|再|要|会|于|在)?{_EVENT_VERB}")
+#: A plan in a count's sentence: 下一步，我们将…召开两次新闻发布会 (not 结转明年办理, which is the year's).
+_PLAN = re.compile(rf"下一步|今后|明年(?:将|计划|拟)|将(?!近)(?:继续|再|要|会|于|在)?{_EVENT_VERB}")
 #: 一起 is "together" (与…一起回应) unless it follows a verb that counts events (发生一起, 对一起).
 _ONE_EVENT_AFTER = ("对", "发生", "处置", "处理", "收到", "受理", "共", "有", "了")
 #: Verbs whose object a following count is (参加2次市里举办的培训): the count is not the event's.
