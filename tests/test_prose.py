@@ -224,3 +224,62 @@ def test_held_out_pre2019_prose_meets_the_target(gold: dict[str, Gold]) -> None:
     scores = score_statistics(held_out)["by_template"]["pre2019"]["text"]
     assert scores["tp"] >= 30
     assert scores["precision"] >= 0.95 and scores["recall"] >= 0.85
+
+
+# --- channel and key area from the words around a count, and counts of something else -----------
+
+
+@pytest.mark.parametrize(
+    ("channel", "key"),
+    [
+        ("微博", "proactive.channels.weibo"),
+        ("微信公众号", "proactive.channels.wechat"),
+        ("政务公开栏", "proactive.channels.other"),
+        ("门户网站", "proactive.channels.website"),
+    ],
+)
+def test_a_count_after_its_channels_clause_is_that_channels(channel: str, key: str) -> None:
+    got = prose(f"我区各部门共开设新媒体数量70个。其中{channel}29个，共发布信息1992条；另有网页30个。")
+    assert got.get(key) == 1992
+    assert "proactive.total" not in got
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("推进安全生产信息公开", "proactive.key_areas.work_safety"),
+        ("推进征地信息公开", "proactive.key_areas.land"),
+        ("做好财政预决算公开", "proactive.key_areas.budget"),
+        ("推进食品安全信息公开", "proactive.key_areas.food_safety"),
+    ],
+)
+@pytest.mark.parametrize("marker", ["（11）", "3.", "（二）"])
+def test_a_count_takes_the_key_area_of_its_sub_heading(title: str, key: str, marker: str) -> None:
+    text = f"{marker}{title}。区应急管理局严格按照有关要求，及时发布预警信息和安全提示，全年共发布信息68条。"
+    assert prose(text) == {key: 68}
+    assert prose(f"{marker}推进重大建设项目信息公开。全年共发布信息68条。") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "科教文体卫生类信息55条，安全生产、应急管理类信息63条，民政社会保障就业类信息22条。",  # wider categories
+        "环保、公共卫生、安全生产、食品药品、产品质量类信息281条。",
+        "全年公开施工许可证76条、安全生产许可证121条、排水许可证5条。",  # licences, not information
+        "在政府采购信息网上主动公开政府采购项目信息188条。",  # one topic on its own site
+        "维护招投标系统平台网站，确保网上发布信息准确，今年累计公开政府采购项目信息2536条。",
+        "建立窗口服务大厅，开设窗口24个，共受理申请136437件。",  # applications of another kind
+    ],
+)
+def test_counts_of_something_else_give_no_figure(text: str) -> None:
+    assert prose(text) == {}
+
+
+def test_request_replies_counted_in_tiao_and_handled_opinion() -> None:
+    text = (
+        "三、政府信息依申请公开工作情况\n2013年全县共收到有关政府信息公开的申请7条，网上申请数3条，信函申请数4条；"
+        "对依申请公开的答复总数3条，其中同意公开答复数2条，其它公开答复数1条。"
+    )
+    got = prose(text)
+    assert (got["requests.received"], got["requests.answered"], got["requests.answered.granted"]) == (7, 3, 2)
+    assert prose("截至目前，我区共收集网络信息近1000条，处置网络舆情70多件。") == {"response.hotspots": 70}

@@ -28,7 +28,7 @@ from functools import lru_cache
 from .keys import key_unit
 from .model import Figure
 from .numbers import APPROX_AFTER, APPROX_BEFORE, APPROX_INFIX, in_unit, parse_number
-from .prose_rules import AFTER_RULES, CHANNEL_KEYS, CHANNEL_RE, DISCLOSE, RULES, Family, Rule
+from .prose_rules import AFTER_RULES, CHANNEL_KEYS, CHANNEL_RE, DISCLOSE, KEY_AREA_RE, RULES, TOPICAL, Family, Rule
 
 _UNITS = "万元|亿元|元|人次|条|件|个|次|篇|人|名|期|场|起|家|项|份|批|处|台|宗|部"
 _MENTION = re.compile(
@@ -77,6 +77,11 @@ _PLAN = re.compile(rf"下一步|今后|明年(?:将|计划|拟)|将(?!近)(?:继
 _ONE_EVENT_AFTER = ("对", "发生", "处置", "处理", "收到", "受理", "共", "有", "了")
 #: Verbs whose object a following count is (参加2次市里举办的培训): the count is not the event's.
 _TAKES_COUNT = re.compile(r"(?:参加|参与|接受|出席|列席|观看|收看)了?$")
+#: Applications of another kind (受理申请136437件 at a service hall's windows), unless the sentence
+#: or its headings say they are information-disclosure requests.
+_OTHER_APPLICATIONS = re.compile(r"窗口|大厅|审批|办件|许可|政务服务|便民服务|办事")
+_DISCLOSURE_REQUEST = re.compile(r"信息公开|依申请|政府信息|公开申请|申请公开")
+_REQUESTS_RECEIVED = ("requests.received", "requests.new.total")
 #: An item that says it is the overall figure: a section's channel does not re-key it.
 _OVERALL = re.compile(r"主动|共|累计|总|全部|各类|各项|合计|多种|各种|不同")
 #: An item that discloses information, with no key of its own (发布信息3000条).
@@ -285,6 +290,20 @@ def _section_title(text: str, pos: int) -> str | None:
     return heads[0] if heads else None
 
 
+def segment_channel(text: str, m: Mention, item: str) -> str | None:
+    """The channel a clause before names for a count whose own item names none
+    (``其中微博29个，共发布信息1992条；``): one channel, and none after it in the segment."""
+    if channels_named(item):
+        return None
+    seg_start = _back(text, m.start, _SEGMENT_END)
+    before = _canon(text[seg_start : m.start])
+    after = _canon(_forward(text, m.unit_end, _SEGMENT_END, 200))
+    kinds = channels_named(before)
+    if len(kinds) != 1 or channels_named(after):
+        return None
+    return CHANNEL_KEYS[kinds.pop()]
+
+
 def section_channel(text: str, pos: int, sentence: str) -> str | None:
     """The channel key of a count whose own words name none, from its section's title.
 
@@ -303,12 +322,27 @@ class ProseFigure:
     cumulative: bool
 
 
-def _key_of(text: str, m: Mention, item: str, ctx: Context, sentence_start: int, sentence: str) -> str | None:
+def section_key_area(text: str, pos: int, sentence: str) -> str | None:
+    """The key area of a disclosure count whose words name none, from its section's title
+    (``（11）推进安全生产信息公开。…全年共发布信息68条``): one area in the title, none in the sentence."""
+    if channels_named(sentence) or any(p.search(sentence) for p in KEY_AREA_RE.values()):
+        return None
+    title = _section_title(text, pos)
+    areas = [k for k, p in KEY_AREA_RE.items() if title and p.search(_canon(title))]
+    return f"proactive.key_areas.{areas[0]}" if len(areas) == 1 else None
+
+
+def _key_of(
+    text: str, m: Mention, item: str, last_figure_end: int, ctx: Context, sentence_start: int, sentence: str
+) -> str | None:
     """A figure's key: from its item, an official label, the noun after it, the event after a
     leading count (两次举办培训); a disclosure count with no channel of its own takes its section's."""
     key = key_for(item, ctx)
-    if key is None and item.endswith("信息"):  # an official label with a comma in it
-        key = key_for(_canon(text[_back(text, m.start, _SEGMENT_END) : m.start]), ctx, segment=True)
+    if (
+        key is None and item.endswith("信息") and not DISCLOSE.search(item)
+    ):  # an official label with a comma in it (never before the last figure)
+        label_start = max(_back(text, m.start, _SEGMENT_END), last_figure_end)
+        key = key_for(_canon(text[label_start : m.start]), ctx, segment=True)
     if key is None:
         key = key_after(item, _canon(_forward(text, m.unit_end, _CLAUSE_END)), ctx)
     if key is None and _rules_for(ctx.unit, True) and not _TAKES_COUNT.search(item):
@@ -316,9 +350,16 @@ def _key_of(text: str, m: Mention, item: str, ctx: Context, sentence_start: int,
         if after and not _NOT_YEARLY.search(after):
             key = key_for(after, ctx, lead=True)
     disclosure = key == "proactive.total" or (key is None and _DISCLOSES_INFO.search(item) is not None)
-    if m.unit == "条" and disclosure and not _OVERALL.search(item):
+    if m.unit == "条" and disclosure and "主动" not in item and not TOPICAL.search(item):
+        key = segment_channel(text, m, item) or key
         whole = sentence + _canon(_forward(text, m.unit_end, _SENTENCE_END, 200))
-        key = section_channel(text, sentence_start, whole) or key
+        if not _OVERALL.search(item):
+            key = section_channel(text, sentence_start, whole) or key
+        if key is None:
+            key = section_key_area(text, sentence_start, whole)
+    other_kind = key in _REQUESTS_RECEIVED and _OTHER_APPLICATIONS.search(sentence)
+    if other_kind and not _DISCLOSURE_REQUEST.search(sentence + " ".join(headings_before(text, m.start))):
+        return None  # applications of another kind (licences, services)
     return key
 
 
@@ -335,6 +376,7 @@ def find_prose(text: str, family: Family, skip: Iterable[tuple[int, int]] = ()) 
             continue
         clause_start = _back(text, m.start, _CLAUSE_END)
         # the item: words since the clause mark or the previous figure of a list (…1205条、微博12984条)
+        last_figure_end = previous_end
         item = _canon(text[max(clause_start, previous_end) : m.start]).lstrip(_LIST_JOINERS)
         if not text.startswith(("）", ")"), m.unit_end):  # a figure in an aside (1个) starts no list
             previous_end = m.unit_end
@@ -344,7 +386,7 @@ def find_prose(text: str, family: Family, skip: Iterable[tuple[int, int]] = ()) 
             continue
         heads = headings_before(text, m.start)
         ctx = Context(m.unit, topic_of(sentence, heads), family, " ".join(heads), bool(DISCLOSE.search(sentence)))
-        key = _key_of(text, m, item, ctx, sentence_start, sentence)
+        key = _key_of(text, m, item, last_figure_end, ctx, sentence_start, sentence)
         if key is None:
             continue
         value, unit = in_unit(m.value, m.unit, key_unit(key))

@@ -89,13 +89,14 @@ KEY_AREAS = (
     ("environment", "环境核查|环境状况|突发环境"),
     ("bidding", "招投标|招标投标"),
     ("work_safety", "生产安全|安全生产"),
-    ("land", "农用地|征收集体土地|征地"),
+    ("land", "农用地|征收集体土地|征地|征收.{0,3}土地|征用土地|土地征收|土地征用"),
     ("prices", "政府指导价|政府定价|收费标准"),
     ("credit", "企业信用|信用信息"),
     ("audit", "审计结果"),
     ("public_institutions", "公共企事业单位"),
     ("other", "决定主动公开的其他"),
 )
+KEY_AREA_RE = {k: re.compile(cue) for k, cue in KEY_AREAS}
 #: Channels of proactive disclosure; an item naming two kinds, or 主动公开, is the overall figure.
 #: ``board`` is every other medium the forms count under 其他方式 (boards, screens, the office
 #: platform, the press, broadcast, text messages, archives): its figure is ``channels.other``.
@@ -119,6 +120,9 @@ CHANNEL_KEYS = {
 }
 CHANNEL_RE = {kind: re.compile(words) for kind, words in CHANNELS.items()}
 _VERB = "(?:公开|发布|推送|刊登|刊发)"
+#: A count of one topic (政府采购项目信息, 招聘信息), or on a topic's own site: neither a channel's nor the total.
+_TOPICAL = "采购|招标|招投标|交易|招聘"
+TOPICAL = re.compile(_TOPICAL)
 _CHANNEL_VERB = "(?:公开|发布|推送|刊登|刊发|提供|更新|张贴|公示|播发|播放|发送|登载)"
 #: A named medium the disclosure went through (在办公平台公开, 通过XX服务网发布): its count is that
 #: channel's, never the overall one, even where the medium is none of the known channels.
@@ -137,12 +141,15 @@ def _channel_rules() -> list[Rule]:
         words = CHANNELS[kind] + ("|其他(?:方式|渠道)" if kind == "board" else "")
         # 微信等新媒体: more than one channel; 公示栏等形式 stays among the other media
         several = "等多种|等各种|等各类" if kind == "board" else f"(?:{words}).{{0,4}}等"
-        forbid = f"{others}|{several}|申请|解读|回应"
+        forbid = f"{others}|{several}|申请|解读|回应|{_TOPICAL}"
         out.append(rule(f"proactive.channels.{key}", f"(?:{words}).{{0,10}}{_CHANNEL_VERB}", "条", forbid=forbid))
         out.append(rule(f"proactive.channels.{key}", f"^(?:其中)?(?:{words})(?:账号|平台)?$", "条", bare=True))
     return out
 
 
+#: A category of a breakdown that lists the key area with others (安全生产、应急管理类信息63条):
+#: the count is the category's, wider than the key area.
+_CATEGORY_LIST = "、[^，,；;。]*类(?:信息)?$"
 _REQUEST_CUE = (
     "(?:收到|受理|接收|接到|新收|共有).{0,40}申请|申请(?:总数|总量|数量|件数)|依申请公开(?:件|事项)?(?:共|为)?$"
 )
@@ -165,7 +172,9 @@ _NEW_TABLE3 = (
 RULES: tuple[Rule, ...] = (
     rule("proactive.key_areas.total", "重点领域", "条"),
     *(
-        rule(f"proactive.key_areas.{k}", cue, "条", group="key_area", forbid="重点领域", reach=True)
+        rule(
+            f"proactive.key_areas.{k}", cue, "条", group="key_area", forbid=f"重点领域|证$|{_CATEGORY_LIST}", reach=True
+        )
         for k, cue in KEY_AREAS
     ),
     *(rule(f"proactive.key_areas.{k}", f"^(?:其中)?(?:{cue})(?:信息)?$", "条", bare=True) for k, cue in KEY_AREAS),
@@ -190,7 +199,7 @@ RULES: tuple[Rule, ...] = (
         "proactive.total",
         "主动(?:公开|发布)|公开.{0,8}(?:政府|政务)信息|公开了?(?:各类|各项)?(?:政府|政务)?信息|发布.{0,6}政府信息",
         "条",
-        forbid=f"重点领域|规范性文件|(?<!各)类信息|申请|解读|回应|{_MEDIUM}",
+        forbid=f"重点领域|规范性文件|(?<!各)类信息|申请|解读|回应|{_TOPICAL}|{_MEDIUM}",
     ),
     rule("proactive.total", "主动公开.{0,30}信息(?:件数|数量|数)?(?:为|共|达|计)?$", "件", forbid="申请|规范性文件"),
     rule("response.press_conferences.by_heads", "主要负责.{0,10}发布会", "次 场", lead=True),
@@ -208,7 +217,7 @@ RULES: tuple[Rule, ...] = (
     rule("response.interpretations", "信息|稿件|文章", "篇 条", section="解读", forbid="图片|图解|视频|网站|微博|微信"),
     rule(
         "response.hotspots",
-        "回应.{0,30}(?:热点|舆情|关切|问题)|(?:热点|舆情|关切).{0,4}回应",
+        "回应.{0,30}(?:热点|舆情|关切|问题)|(?:热点|舆情|关切).{0,4}回应|(?:处置|应对).{0,6}舆情",
         "次 起 件 条",
         lead=True,
     ),
@@ -221,10 +230,10 @@ RULES: tuple[Rule, ...] = (
         topic="requests",
     ),
     rule("requests.received.letter", "信函|邮寄|来信", "件 条", topic="requests"),
-    rule("requests.closed.on_time", "(?:按时|按期).{0,2}办结", "件", topic="requests", family="old"),
-    rule("requests.closed.extended", "延期.{0,2}办结", "件", topic="requests", family="old"),
+    rule("requests.closed.on_time", "(?:按时|按期).{0,2}办结", "件 条", topic="requests", family="old"),
+    rule("requests.closed.extended", "延期.{0,2}办结", "件 条", topic="requests", family="old"),
     *(
-        rule(f"requests.answered.{k}", cue, "件", topic="requests", family="old")
+        rule(f"requests.answered.{k}", cue, "件 条", topic="requests", family="old")
         for k, cue in (
             ("partly_granted", "部分公开"),
             ("refused", "不同意公开|不予公开"),
@@ -247,8 +256,8 @@ RULES: tuple[Rule, ...] = (
         for k, cue in _NEW_TABLE3
     ),
     rule("requests.carried_in.total", "(?:上一?年度?|去年)结转", _REQUEST_UNITS, topic="requests", family="new"),
-    rule("requests.closed", "办结", "件", topic="requests", family="old", forbid="按时|按期|延期|答复"),
-    rule("requests.answered", "答复", "件", topic="requests", family="old", forbid="按时|按期|延期|率"),
+    rule("requests.closed", "办结", "件 条", topic="requests", family="old", forbid="按时|按期|延期|答复"),
+    rule("requests.answered", "答复", "件 条", topic="requests", family="old", forbid="按时|按期|延期|率|其[他它]"),
     rule("requests.received", _REQUEST_CUE, _REQUEST_UNITS, topic="requests", family="old", forbid="复议|诉讼"),
     rule(
         "requests.new.total",
