@@ -6,6 +6,9 @@ sentence about ``topic``, is ``key``.  Rules are ordered from specific to genera
 first that fits wins.  ``bare`` rules name a list item by its noun alone
 (``…发布信息1205条、微博12984条``) and need a disclosure verb somewhere in the sentence.
 ``after`` rules read the noun that follows the unit (``开展2期全员培训``, ``其中5件维持``).
+``lead`` rules name events that a count may come before (``年初、年中两次举办培训``,
+``对两起突发事件进行了…热点回应``): when the words before the count give no key, their cue
+is looked for in the words after it.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class Rule:
     group: str | None = None  # two rules of one group fitting one item: neither is trusted
     reach: bool = False  # may read the whole segment (official labels that contain commas)
     bare: bool = False  # the item is just the noun: the verb is shared with the list
+    lead: bool = False  # the count may stand before its verb or noun (两次举办培训)
 
 
 def rule(
@@ -43,6 +47,7 @@ def rule(
     group: str | None = None,
     reach: bool = False,
     bare: bool = False,
+    lead: bool = False,
 ) -> Rule:
     return Rule(
         key,
@@ -55,6 +60,7 @@ def rule(
         group,
         reach,
         bare,
+        lead,
     )
 
 
@@ -83,23 +89,48 @@ KEY_AREAS = (
     ("environment", "环境核查|环境状况|突发环境"),
     ("bidding", "招投标|招标投标"),
     ("work_safety", "生产安全|安全生产"),
-    ("land", "农用地|征收集体土地|征地"),
+    ("land", "农用地|征收集体土地|征地|征收.{0,3}土地|征用土地|土地征收|土地征用"),
     ("prices", "政府指导价|政府定价|收费标准"),
     ("credit", "企业信用|信用信息"),
     ("audit", "审计结果"),
     ("public_institutions", "公共企事业单位"),
     ("other", "决定主动公开的其他"),
 )
+KEY_AREA_RE = {k: re.compile(cue) for k, cue in KEY_AREAS}
 #: Channels of proactive disclosure; an item naming two kinds, or 主动公开, is the overall figure.
+#: ``board`` is every other medium the forms count under 其他方式 (boards, screens, the office
+#: platform, the press, broadcast, text messages, archives): its figure is ``channels.other``.
 CHANNELS = {
-    "website": "网站|政务网|门户网|网上",
+    "website": "网站|政务网|门户网|网上|政府网|公开网|信息网|公开平台|公开专栏|公开专区",
     "weibo": "微博",
     "wechat": "微信|公众号",
     "gazette": "政府公报|公报",
     "app": "APP|客户端|头条|抖音|快手|新媒体",
-    "board": "公开栏|公示栏|揭示板|宣传栏|公告栏|电子屏",
+    "board": "公开栏|公示栏|揭示板|宣传栏|公告栏|电子屏|显示屏|触摸屏|办公平台|OA|(?<!公)报刊|报纸|广播|电视"
+    "|(?<!新)媒体|短信|档案馆|图书馆|明白纸|宣传册|宣传单",
 }
+#: The key of each channel's count (``app`` has none: its figure is no statistic of the forms).
+CHANNEL_KEYS = {
+    "website": "proactive.channels.website",
+    "weibo": "proactive.channels.weibo",
+    "wechat": "proactive.channels.wechat",
+    "gazette": "proactive.channels.gazette",
+    "app": None,
+    "board": "proactive.channels.other",
+}
+CHANNEL_RE = {kind: re.compile(words) for kind, words in CHANNELS.items()}
 _VERB = "(?:公开|发布|推送|刊登|刊发)"
+#: A count of one topic (政府采购项目信息, 招聘信息), or on a topic's own site: neither a channel's nor the total.
+_TOPICAL = "采购|招标|招投标|交易|招聘"
+TOPICAL = re.compile(_TOPICAL)
+_CHANNEL_VERB = "(?:公开|发布|推送|刊登|刊发|提供|更新|张贴|公示|播发|播放|发送|登载)"
+#: A named medium the disclosure went through (在办公平台公开, 通过XX服务网发布): its count is that
+#: channel's, never the overall one, even where the medium is none of the known channels.
+_MEDIUM = (
+    "(?:在|通过|利用|依托|借助|经由)(?!各|多|不同|全部|所有)[^、，,和及与等]{0,14}?"
+    "(?:平台|网|栏|屏|报|刊|台|号|端|中心|大厅|馆|室|窗口|专区|媒体)(?:上|中|内)?"
+    f"(?:主动|及时|共|累计|集中)?{_CHANNEL_VERB}"
+)
 
 
 def _channel_rules() -> list[Rule]:
@@ -108,12 +139,17 @@ def _channel_rules() -> list[Rule]:
     for kind, key in keys.items():
         others = "|".join(v for k, v in CHANNELS.items() if k != kind and not (kind == "gazette" and k == "board"))
         words = CHANNELS[kind] + ("|其他(?:方式|渠道)" if kind == "board" else "")
-        forbid = f"{others}|(?:{words}).{{0,4}}等|申请|解读|回应"  # 微信等新媒体: more than one channel
-        out.append(rule(f"proactive.channels.{key}", f"(?:{words}).{{0,10}}{_VERB}", "条", forbid=forbid))
+        # 微信等新媒体: more than one channel; 公示栏等形式 stays among the other media
+        several = "等多种|等各种|等各类" if kind == "board" else f"(?:{words}).{{0,4}}等"
+        forbid = f"{others}|{several}|申请|解读|回应|{_TOPICAL}"
+        out.append(rule(f"proactive.channels.{key}", f"(?:{words}).{{0,10}}{_CHANNEL_VERB}", "条", forbid=forbid))
         out.append(rule(f"proactive.channels.{key}", f"^(?:其中)?(?:{words})(?:账号|平台)?$", "条", bare=True))
     return out
 
 
+#: A category of a breakdown that lists the key area with others (安全生产、应急管理类信息63条):
+#: the count is the category's, wider than the key area.
+_CATEGORY_LIST = "、[^，,；;。]*类(?:信息)?$"
 _REQUEST_CUE = (
     "(?:收到|受理|接收|接到|新收|共有).{0,40}申请|申请(?:总数|总量|数量|件数)|依申请公开(?:件|事项)?(?:共|为)?$"
 )
@@ -136,7 +172,9 @@ _NEW_TABLE3 = (
 RULES: tuple[Rule, ...] = (
     rule("proactive.key_areas.total", "重点领域", "条"),
     *(
-        rule(f"proactive.key_areas.{k}", cue, "条", group="key_area", forbid="重点领域", reach=True)
+        rule(
+            f"proactive.key_areas.{k}", cue, "条", group="key_area", forbid=f"重点领域|证$|{_CATEGORY_LIST}", reach=True
+        )
         for k, cue in KEY_AREAS
     ),
     *(rule(f"proactive.key_areas.{k}", f"^(?:其中)?(?:{cue})(?:信息)?$", "条", bare=True) for k, cue in KEY_AREAS),
@@ -161,13 +199,13 @@ RULES: tuple[Rule, ...] = (
         "proactive.total",
         "主动(?:公开|发布)|公开.{0,8}(?:政府|政务)信息|公开了?(?:各类|各项)?(?:政府|政务)?信息|发布.{0,6}政府信息",
         "条",
-        forbid="重点领域|规范性文件|(?<!各)类信息|申请|解读|回应",
+        forbid=f"重点领域|规范性文件|(?<!各)类信息|申请|解读|回应|{_TOPICAL}|{_MEDIUM}",
     ),
     rule("proactive.total", "主动公开.{0,30}信息(?:件数|数量|数)?(?:为|共|达|计)?$", "件", forbid="申请|规范性文件"),
-    rule("response.press_conferences.by_heads", "主要负责.{0,10}发布会", "次 场"),
-    rule("response.online_interviews.by_heads", "主要负责.{0,12}访谈", "次 期 场"),
-    rule("response.press_conferences", "发布会", "次 场", forbid="发布会.{0,8}等|通气会|等.{0,6}活动"),
-    rule("response.online_interviews", "在线访谈|访谈", "次 期 场"),
+    rule("response.press_conferences.by_heads", "主要负责.{0,10}发布会", "次 场", lead=True),
+    rule("response.online_interviews.by_heads", "主要负责.{0,12}访谈", "次 期 场", lead=True),
+    rule("response.press_conferences", "发布会", "次 场", forbid="发布会.{0,8}等|通气会|等.{0,6}活动", lead=True),
+    rule("response.online_interviews", "在线访谈|访谈", "次 期 场", lead=True),
     rule("response.weibo_wechat", "微博.{0,2}微信.{0,4}回应", "次 件 条"),
     rule("response.other", "其他方式回应", "次 件 条"),
     rule(
@@ -177,7 +215,12 @@ RULES: tuple[Rule, ...] = (
         forbid="图片解读|图解|视频解读",
     ),
     rule("response.interpretations", "信息|稿件|文章", "篇 条", section="解读", forbid="图片|图解|视频|网站|微博|微信"),
-    rule("response.hotspots", "回应.{0,30}(?:热点|舆情|关切|问题)|(?:舆情|关切).{0,4}回应", "次 起 件 条"),
+    rule(
+        "response.hotspots",
+        "回应.{0,30}(?:热点|舆情|关切|问题)|(?:热点|舆情|关切).{0,4}回应|(?:处置|应对).{0,6}舆情",
+        "次 起 件 条",
+        lead=True,
+    ),
     rule("requests.received.in_person", "当面", "件 条", topic="requests"),
     rule("requests.received.fax", "传真", "件 条", topic="requests"),
     rule(
@@ -187,10 +230,10 @@ RULES: tuple[Rule, ...] = (
         topic="requests",
     ),
     rule("requests.received.letter", "信函|邮寄|来信", "件 条", topic="requests"),
-    rule("requests.closed.on_time", "(?:按时|按期).{0,2}办结", "件", topic="requests", family="old"),
-    rule("requests.closed.extended", "延期.{0,2}办结", "件", topic="requests", family="old"),
+    rule("requests.closed.on_time", "(?:按时|按期).{0,2}办结", "件 条", topic="requests", family="old"),
+    rule("requests.closed.extended", "延期.{0,2}办结", "件 条", topic="requests", family="old"),
     *(
-        rule(f"requests.answered.{k}", cue, "件", topic="requests", family="old")
+        rule(f"requests.answered.{k}", cue, "件 条", topic="requests", family="old")
         for k, cue in (
             ("partly_granted", "部分公开"),
             ("refused", "不同意公开|不予公开"),
@@ -213,8 +256,8 @@ RULES: tuple[Rule, ...] = (
         for k, cue in _NEW_TABLE3
     ),
     rule("requests.carried_in.total", "(?:上一?年度?|去年)结转", _REQUEST_UNITS, topic="requests", family="new"),
-    rule("requests.closed", "办结", "件", topic="requests", family="old", forbid="按时|按期|延期|答复"),
-    rule("requests.answered", "答复", "件", topic="requests", family="old", forbid="按时|按期|延期|率"),
+    rule("requests.closed", "办结", "件 条", topic="requests", family="old", forbid="按时|按期|延期|答复"),
+    rule("requests.answered", "答复", "件 条", topic="requests", family="old", forbid="按时|按期|延期|率|其[他它]"),
     rule("requests.received", _REQUEST_CUE, _REQUEST_UNITS, topic="requests", family="old", forbid="复议|诉讼"),
     rule(
         "requests.new.total",
@@ -258,9 +301,9 @@ RULES: tuple[Rule, ...] = (
     rule("capacity.staff.part_time", "兼职", "人 名"),
     rule("capacity.staff", "(?:信息公开|政务公开).{0,8}人员", "人 名"),
     rule("capacity.budget", "专项经费", "万元 元"),
-    rule("meetings.total", "召开.{0,24}会议", "次 场", forbid="培训"),
+    rule("meetings.total", "召开.{0,24}会议", "次 场", forbid="培训", lead=True),
     rule("training.attendees", "培训.{0,6}(?:人员|人次)|参训|参加培训|接受培训", "人次 人 名"),
-    rule("training.sessions", "(?:举办|开展|组织).{0,14}培训", "次 期 场 班", forbid="会议"),
+    rule("training.sessions", "(?:举办|开展|组织).{0,14}培训", "次 期 场 班", forbid="会议", lead=True),
 )
 
 _NO_LIST = "[^、，,和及与]"
@@ -278,6 +321,12 @@ AFTER_RULES: tuple[AfterRule, ...] = (
     after_rule("meetings.total", "(?:召开|组织召开)了?$", f"^{_NO_LIST}{{0,8}}会议", "次 场"),
     after_rule("capacity.staff.full_time", "(?:配备了?|配有|设有|有)?$", "^(?:专职|全职)", "人 名"),
     after_rule("capacity.staff.part_time", "(?:配备了?|配有|设有|有)?$", "^兼职", "人 名"),
+    after_rule(
+        "capacity.staff",
+        "(?:由|安排|确定|指定|明确)了?$",
+        "^(?:专门|具体)?负责(?:此项|该项|这项|(?:政府)?信息公开|政务公开)",
+        "人 名",
+    ),
     after_rule(
         "capacity.reading_points",
         "(?:设立|开辟|设置|建立|设)了?$",
