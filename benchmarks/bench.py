@@ -212,7 +212,7 @@ def run_batch(files_dir: Path, out: Path, jobs: int, *, cli: bool = False) -> tu
 
     ``cli``: through the ``nlp-extract`` command, start-up of the whole command line included.
     """
-    prefix = _cli() + ["batch"] if cli else [sys.executable, "-m", "nlp_extract.batch"]
+    prefix = [*_cli(), "batch"] if cli else [sys.executable, "-m", "nlp_extract.batch"]
     cmd = [*prefix, str(files_dir), "-o", str(out), "--jobs", str(jobs), "-q"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -335,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--short",
         action="store_true",
-        help=f"short reports ({SHORT[0]}-{SHORT[1]} characters cut from the real ones) and `nlp-extract batch --jobs 1`",
+        help=f"short reports ({SHORT[0]}-{SHORT[1]} characters, cut from the real ones), `nlp-extract batch --jobs 1`",
     )
     parser.add_argument("--rounds", type=int, default=3, help="--short: rounds of jieba then batch (default 3)")
     parser.add_argument("--keep", action="store_true", help="keep the temp directory")
@@ -433,8 +433,8 @@ def short(tmp: Path, reports: int, rounds: int) -> int:
     print(
         f"`nlp-extract batch --jobs 1` (start-up included) share of jieba in the same round: "
         f"median {statistics.median(batch_shares):.0%}, min {min(batch_shares):.0%}, max {max(batch_shares):.0%} "
-        f"over {rounds} rounds; in CPU seconds (steadier on a busy machine): median {statistics.median(cpu_shares):.0%}, "
-        f"min {min(cpu_shares):.0%}, max {max(cpu_shares):.0%}"
+        f"over {rounds} rounds; in CPU seconds (steadier on a busy machine): "
+        f"median {statistics.median(cpu_shares):.0%}, min {min(cpu_shares):.0%}, max {max(cpu_shares):.0%}"
     )
     print(f"failed reports: {failed}; reports.jsonl byte-identical across rounds: {len(logs) == 1}")
     print(_machine(load_before))

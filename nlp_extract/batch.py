@@ -426,7 +426,8 @@ def _write_parquet(target: Path, columns: Sequence[str], rows: IO[str], batch: i
         for i, line in enumerate(chunk):  # rows are sparse: fill only the cells a report has
             for key, value in json.loads(line).items():
                 cells[index[key]][i] = value
-        return pa.Table.from_arrays([_arrow_column(c, f.type) for c, f in zip(cells, schema, strict=True)], schema=schema)
+        arrays = [_arrow_column(c, f.type) for c, f in zip(cells, schema, strict=True)]
+        return pa.Table.from_arrays(arrays, schema=schema)
 
     with atomic_path(target) as tmp, pq.ParquetWriter(str(tmp), schema) as writer:
         while chunk := list(itertools.islice(rows, batch)):
