@@ -3,8 +3,9 @@
     python benchmarks/bench.py [--reports 2000] [--jobs 2]
 
 Builds ``--reports`` distinct report files by repeating the real ones (``examples/`` and, when
-present, ``../shared/corpus/reports``; each copy gets its own whitespace tail so that the batch's
-content-hash de-duplication does not skip it), then measures in one run on the same texts:
+present, ``../shared/corpus/reports``; ``$NLP_EXTRACT_SHARED`` names ``shared/`` from elsewhere;
+each copy gets its own whitespace tail so that the batch's content-hash de-duplication does not
+skip it), then measures in one run on the same texts:
 
 * jieba ``lcut`` of every text, in-process, dictionary loaded beforehand (the ceiling), and
   ``extract_path`` over every file in-process (single-process throughput, no start-up),
@@ -13,7 +14,12 @@ content-hash de-duplication does not skip it), then measures in one run on the s
 * the wall time of one ``nlp-extract predict`` subprocess (cold start; median of 5);
 * peak RSS (VmHWM) of every batch process, read from /proc while it runs (Linux).
 
+``--short`` builds ~2,000 distinct reports of 1-3 thousand characters cut from the real ones
+instead (the common shape of scraped corpora) and times ``nlp-extract batch --jobs 1`` as a whole
+process, start-up included, against jieba alone on the same texts, round by round.
+
 Targets of issue 7: single-process >= 50% of jieba's chars/s; predict <= 1.5 s; <= 400 MB per worker.
+Issue 13: single-process share >= 56%; ``--short`` batch share >= 50%.
 """
 
 from __future__ import annotations
@@ -34,7 +40,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHUNK = 100  # reports per interleaved round of the single-process comparison
-SOURCES = (ROOT / "examples", ROOT.parent / "shared" / "corpus" / "reports")
+SHARED = Path(os.environ.get("NLP_EXTRACT_SHARED", ROOT.parent / "shared"))  # ../shared, or where it is
+SOURCES = (ROOT / "examples", SHARED / "corpus" / "reports")
+SHORT = (1000, 3000)  # characters of a --short report: most scraped reports are 1-3 thousand
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 
@@ -50,6 +58,67 @@ def source_files() -> list[Path]:
         if d.is_dir():
             files += sorted(p for p in d.iterdir() if p.suffix.lower() == ".txt")
     return files
+
+
+def short_sources() -> list[str]:
+    """Every distinct real report text: the samples, the annotated reports and the shared corpus."""
+    import json
+
+    texts: dict[str, None] = {}
+    for path in sorted((ROOT / "annotations").glob("*.jsonl")):
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                texts[json.loads(line)["text"]] = None
+    for d in (*SOURCES, SHARED / "corpus" / "complete"):
+        if d.is_dir():
+            for p in sorted(d.iterdir()):
+                if p.suffix.lower() == ".txt":
+                    texts[p.read_text(encoding="utf-8", errors="replace")] = None
+    return [t for t in texts if t.strip()]
+
+
+def short_texts(n: int, seed: int = 13) -> list[str]:
+    """``n`` distinct report-like texts of SHORT characters cut from the real reports, deterministically.
+
+    Each piece is a report's title line, then whole lines from a random line of that report on (the
+    next report's lines when it runs out), up to a length drawn uniformly from ``SHORT``: the shape
+    of most scraped reports (a page's first screens, a short township report), with the content of
+    every report and section spread over the pieces rather than one report repeated.
+    """
+    import random
+
+    rng = random.Random(seed)
+    reports = [t.splitlines(keepends=True) for t in short_sources()]
+    lo, hi = SHORT
+    pieces: dict[str, None] = {}
+    while len(pieces) < n:
+        target = rng.randint(lo, hi)
+        r = rng.randrange(len(reports))
+        first = rng.randrange(len(reports[r]))
+        parts = [reports[r][0]] if first else []
+        size = len(parts[0]) if parts else 0
+        while size < target:
+            for line in reports[r][first:]:
+                parts.append(line)
+                size += len(line)
+                if size >= target:
+                    break
+            r, first = rng.randrange(len(reports)), 0
+        text = "".join(parts)[: hi - 1].rstrip() + "\n"
+        if len(text) > lo:
+            pieces[text] = None
+    return list(pieces)
+
+
+def write_short_corpus(target: Path, n: int) -> tuple[list[Path], list[str]]:
+    """``short_texts`` as UTF-8 files."""
+    target.mkdir(parents=True)
+    paths, texts = [], short_texts(n)
+    for i, text in enumerate(texts):
+        path = target / f"s{i:05d}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths, texts
 
 
 def make_corpus(target: Path, n: int) -> tuple[list[Path], list[str]]:
@@ -145,9 +214,14 @@ class Watch:
             time.sleep(0.05)
 
 
-def run_batch(files_dir: Path, out: Path, jobs: int) -> tuple[float, str]:
-    """Wall time of one ``batch`` subprocess and the peak RSS of its processes."""
-    cmd = [sys.executable, "-m", "nlp_extract.batch", str(files_dir), "-o", str(out), "--jobs", str(jobs), "-q"]
+def run_batch(files_dir: Path, out: Path, jobs: int, *, cli: bool = False) -> tuple[float, str, float]:
+    """Wall time of one ``batch`` subprocess, the peak RSS of its processes and their CPU seconds (exact).
+
+    ``cli``: through the ``nlp-extract`` command, start-up of the whole command line included.
+    """
+    prefix = [*_cli(), "batch"] if cli else [sys.executable, "-m", "nlp_extract.batch"]
+    cmd = [*prefix, str(files_dir), "-o", str(out), "--jobs", str(jobs), "-q"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     watch = Watch(proc.pid)
@@ -155,6 +229,8 @@ def run_batch(files_dir: Path, out: Path, jobs: int) -> tuple[float, str]:
     thread.start()
     err = proc.communicate()[1].decode(errors="replace")
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_s = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     watch.stop.set()
     thread.join()
     if proc.returncode != 0:
@@ -167,7 +243,7 @@ def run_batch(files_dir: Path, out: Path, jobs: int) -> tuple[float, str]:
     rss = f"main {mb['main']:.0f} ({cpu['main']:.0f} s CPU)"
     if mb["worker"]:
         rss += f", worker {mb['worker']:.0f} ({cpu['worker']:.0f} s CPU, all workers)"
-    return seconds, rss
+    return seconds, rss, cpu_s
 
 
 def _spin(n: int) -> float:
@@ -191,9 +267,13 @@ def parallel_capacity(n: int = 10_000_000) -> float:
     return 2 * alone / both
 
 
-def cold_start(runs: int = 5) -> list[float]:
+def _cli() -> list[str]:
     exe = shutil.which("nlp-extract")
-    cmd = [exe] if exe else [sys.executable, "-m", "nlp_extract"]
+    return [exe] if exe else [sys.executable, "-m", "nlp_extract"]
+
+
+def cold_start(runs: int = 5) -> list[float]:
+    cmd = _cli()
     sample = ROOT / "examples" / "001_b2486e1d6f11ea96.txt"
     times = []
     for _ in range(runs):
@@ -215,86 +295,156 @@ def table(rows: Sequence[Row], ceiling: float) -> str:
     return "\n".join(lines)
 
 
+def interleaved(paths: Sequence[Path], texts: Sequence[str]) -> tuple[float, float, int, list[float]]:
+    """jieba ``lcut`` (dictionary loaded) and ``extract_path`` (model loaded) over the same reports, in chunks.
+
+    Interleaved, so that the ceiling and the pipeline share the machine's ups and downs; returns both
+    totals in seconds, the number of failed reports and the share of jieba per chunk.
+    """
+    import logging
+
+    import jieba
+
+    from nlp_extract.batch import extract_path
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    extract_path(str(paths[0]))  # load the model and jieba's dictionary outside the timing
+    ceiling_s = pipeline_s = 0.0
+    failed = 0
+    shares = []
+    for lo in range(0, len(paths), CHUNK):
+        start = time.perf_counter()
+        for text in texts[lo : lo + CHUNK]:
+            jieba.lcut(text)
+        middle = time.perf_counter()
+        failed += sum(not extract_path(str(p))["ok"] for p in paths[lo : lo + CHUNK])
+        end = time.perf_counter()
+        ceiling_s, pipeline_s = ceiling_s + middle - start, pipeline_s + end - middle
+        shares.append((middle - start) / (end - middle))
+    return ceiling_s, pipeline_s, failed, shares
+
+
+def jieba_seconds(texts: Sequence[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of jieba ``lcut`` over the texts (dictionary already loaded)."""
+    import jieba
+
+    start, cpu = time.perf_counter(), time.process_time()
+    for text in texts:
+        jieba.lcut(text)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=2000, help="number of report files (default 2000)")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes of the parallel run (default 2)")
+    parser.add_argument(
+        "--short",
+        action="store_true",
+        help=f"short reports ({SHORT[0]}-{SHORT[1]} characters, cut from the real ones), `nlp-extract batch --jobs 1`",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="--short: rounds of jieba then batch (default 3)")
     parser.add_argument("--keep", action="store_true", help="keep the temp directory")
     args = parser.parse_args(argv)
     if not source_files():
         raise SystemExit("no source reports found in examples/")
-
-    load_before = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="nlp_extract_bench_"))
     try:
-        paths, texts = make_corpus(tmp / "in", args.reports)
-        chars = sum(len(t) for t in texts)
-        n = len(paths)
-        rows: list[Row] = []
-
-        import logging
-
-        import jieba
-
-        from nlp_extract.batch import extract_path
-
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-        extract_path(str(paths[0]))  # load the model and jieba's dictionary outside the timing
-        # interleaved in chunks, so that the ceiling and the pipeline share the machine's ups and downs
-        ceiling_s = pipeline_s = 0.0
-        failed = 0
-        shares = []
-        for lo in range(0, n, CHUNK):
-            start = time.perf_counter()
-            for text in texts[lo : lo + CHUNK]:
-                jieba.lcut(text)
-            middle = time.perf_counter()
-            failed += sum(not extract_path(str(p))["ok"] for p in paths[lo : lo + CHUNK])
-            end = time.perf_counter()
-            ceiling_s, pipeline_s = ceiling_s + middle - start, pipeline_s + end - middle
-            shares.append((middle - start) / (end - middle))
-        ceiling = Row("jieba.lcut only, in-process (ceiling)", ceiling_s, n, chars)
-        self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        rows += [
-            ceiling,
-            Row("extract_path loop, in-process, 1 process", pipeline_s, n, chars, f"{self_mb:.0f} (bench)"),
-        ]
-
-        for jobs in (1, args.jobs):
-            seconds, rss = run_batch(tmp / "in", tmp / f"out{jobs}", jobs)
-            rows.append(Row(f"nlp-extract batch --jobs {jobs}, end to end", seconds, n, chars, rss))
-        same = (tmp / "out1" / "reports.jsonl").read_bytes() == (tmp / f"out{args.jobs}" / "reports.jsonl").read_bytes()
-        starts = cold_start()
-        capacity = parallel_capacity()
-
-        sources = source_files()
-        print(
-            f"nlp_extract benchmark: {n} reports ({len(sources)} distinct real ones repeated), {chars:,} chars, "
-            f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
-        )
-        print()
-        print(table(rows, ceiling.chars / ceiling.seconds))
-        print()
-        print(
-            f"cold start, `nlp-extract predict` of one sample (whole process): "
-            f"median {statistics.median(starts):.2f} s, min {min(starts):.2f} s over {len(starts)} runs"
-        )
-        print(
-            f"single-process share of jieba per chunk of {CHUNK} reports: min {min(shares):.0%}, "
-            f"median {statistics.median(shares):.0%}, max {max(shares):.0%}"
-        )
-        print(f"failed reports: {failed}; --jobs 1 and --jobs {args.jobs} reports.jsonl byte-identical: {same}")
-        print("peak RSS: VmHWM of each process from /proc (main: the batch process; worker: the largest worker)")
-        print(
-            f"load average (1 min) before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f}; two spinning "
-            f"processes got {capacity:.2f} cores' worth of CPU at the end (2.00 on an idle 2-core machine)"
-        )
+        return short(tmp, args.reports, args.rounds) if args.short else whole(tmp, args.reports, args.jobs)
     finally:
         if args.keep:
             print(f"kept {tmp}", file=sys.stderr)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _machine(load_before: float) -> str:
+    return (
+        f"load average (1 min) before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f}; two spinning "
+        f"processes got {parallel_capacity():.2f} cores' worth of CPU at the end (2.00 on an idle 2-core machine)"
+    )
+
+
+def whole(tmp: Path, reports: int, jobs: int) -> int:
+    """Whole reports repeated: in-process share, batch --jobs 1 and --jobs N, cold start, memory."""
+    load_before = os.getloadavg()[0]
+    paths, texts = make_corpus(tmp / "in", reports)
+    chars = sum(len(t) for t in texts)
+    n = len(paths)
+    ceiling_s, pipeline_s, failed, shares = interleaved(paths, texts)
+    ceiling = Row("jieba.lcut only, in-process (ceiling)", ceiling_s, n, chars)
+    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows = [ceiling, Row("extract_path loop, in-process, 1 process", pipeline_s, n, chars, f"{self_mb:.0f} (bench)")]
+    for j in (1, jobs):
+        seconds, rss, _ = run_batch(tmp / "in", tmp / f"out{j}", j)
+        rows.append(Row(f"nlp-extract batch --jobs {j}, end to end", seconds, n, chars, rss))
+    same = (tmp / "out1" / "reports.jsonl").read_bytes() == (tmp / f"out{jobs}" / "reports.jsonl").read_bytes()
+    starts = cold_start()
+    print(
+        f"nlp_extract benchmark: {n} reports ({len(source_files())} distinct real ones repeated), {chars:,} chars, "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
+    print()
+    print(table(rows, ceiling.chars / ceiling.seconds))
+    print()
+    print(
+        f"cold start, `nlp-extract predict` of one sample (whole process): "
+        f"median {statistics.median(starts):.2f} s, min {min(starts):.2f} s over {len(starts)} runs"
+    )
+    print(
+        f"single-process share of jieba per chunk of {CHUNK} reports: min {min(shares):.0%}, "
+        f"median {statistics.median(shares):.0%}, max {max(shares):.0%}"
+    )
+    print(f"failed reports: {failed}; --jobs 1 and --jobs {jobs} reports.jsonl byte-identical: {same}")
+    print("peak RSS: VmHWM of each process from /proc (main: the batch process; worker: the largest worker)")
+    print(_machine(load_before))
+    return 0
+
+
+def short(tmp: Path, reports: int, rounds: int) -> int:
+    """Many short reports: `nlp-extract batch --jobs 1` end to end (start-up included) against jieba alone.
+
+    Per-report costs (hashing, the commit log, exports) weigh most here.  Each round times jieba over
+    all texts, then one batch process over all files into a fresh directory; the share is per round.
+    """
+    load_before = os.getloadavg()[0]
+    paths, texts = write_short_corpus(tmp / "in", reports)
+    chars = sum(len(t) for t in texts)
+    n = len(paths)
+    ceiling_s, pipeline_s, failed, shares = interleaved(paths, texts)
+    ceiling = Row("jieba.lcut only, in-process (ceiling)", ceiling_s, n, chars)
+    rows = [ceiling, Row("extract_path loop, in-process, 1 process", pipeline_s, n, chars)]
+    batch_shares, cpu_shares = [], []
+    for k in range(rounds):
+        jieba_s, jieba_cpu = jieba_seconds(texts)
+        seconds, rss, cpu = run_batch(tmp / "in", tmp / f"out{k}", 1, cli=True)
+        rows.append(Row(f"round {k + 1}: jieba.lcut only", jieba_s, n, chars))
+        rows.append(Row(f"round {k + 1}: nlp-extract batch --jobs 1, whole process", seconds, n, chars, rss))
+        batch_shares.append(jieba_s / seconds)
+        cpu_shares.append(jieba_cpu / cpu)
+    logs = {(tmp / f"out{k}" / "reports.jsonl").read_bytes() for k in range(rounds)}
+    sizes = sorted(len(t) for t in texts)
+    print(
+        f"nlp_extract benchmark, short reports: {n} reports of {sizes[0]:,}-{sizes[-1]:,} characters "
+        f"(median {statistics.median(sizes):,.0f}) cut from {len(short_sources())} real ones, {chars:,} chars, "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
+    print()
+    print(table(rows, ceiling.chars / ceiling.seconds))
+    print()
+    print(
+        f"single-process share of jieba per chunk of {CHUNK} reports: min {min(shares):.0%}, "
+        f"median {statistics.median(shares):.0%}, max {max(shares):.0%}"
+    )
+    print(
+        f"`nlp-extract batch --jobs 1` (start-up included) share of jieba in the same round: "
+        f"median {statistics.median(batch_shares):.0%}, min {min(batch_shares):.0%}, max {max(batch_shares):.0%} "
+        f"over {rounds} rounds; in CPU seconds (steadier on a busy machine): "
+        f"median {statistics.median(cpu_shares):.0%}, min {min(cpu_shares):.0%}, max {max(cpu_shares):.0%}"
+    )
+    print(f"failed reports: {failed}; reports.jsonl byte-identical across rounds: {len(logs) == 1}")
+    print(_machine(load_before))
     return 0
 
 

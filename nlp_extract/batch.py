@@ -369,10 +369,6 @@ def check_rows(rid: str, report: Mapping[str, Any]) -> Iterator[list[Any]]:
         yield [rid, c["rule"], c["severity"], c["message"], keys, offsets]
 
 
-def _cell(value: Any) -> Any:
-    return "" if value is None else value
-
-
 def write_exports(outdir: Path, *, parquet_batch: int = 1024) -> list[str]:
     """Regenerate the CSV/Parquet files from the commit log (streamed twice); return notes for the user.
 
@@ -402,9 +398,10 @@ def write_exports(outdir: Path, *, parquet_batch: int = 1024) -> list[str]:
         with atomic_text(outdir / STATS_CSV) as stats_f:
             stats_w = csv.writer(stats_f)
             stats_w.writerow(columns)
+            blank = dict.fromkeys(columns, "")  # key order = column order; a report gives a few dozen of them
             for line in rows_tmp:
                 row = json.loads(line)
-                stats_w.writerow([_cell(row.get(c)) for c in columns])
+                stats_w.writerow({**blank, **{k: v for k, v in row.items() if v is not None}}.values())
         rows_tmp.seek(0)
         notes += _write_parquet(outdir / STATS_PARQUET, columns, rows_tmp, parquet_batch)
     return notes
@@ -422,9 +419,15 @@ def _write_parquet(target: Path, columns: Sequence[str], rows: IO[str], batch: i
     types = {"year": pa.int64()}
     schema = pa.schema([(c, types.get(c, pa.string() if c in META_COLUMNS else pa.float64())) for c in columns])
 
+    index = {c: j for j, c in enumerate(columns)}
+
     def table(chunk: list[str]) -> Any:
-        data = [json.loads(line) for line in chunk]
-        return pa.Table.from_pylist([{c: _parquet_value(c, r.get(c)) for c in columns} for r in data], schema)
+        cells: list[list[Any]] = [[None] * len(chunk) for _ in columns]
+        for i, line in enumerate(chunk):  # rows are sparse: fill only the cells a report has
+            for key, value in json.loads(line).items():
+                cells[index[key]][i] = value
+        arrays = [_arrow_column(c, f.type) for c, f in zip(cells, schema, strict=True)]
+        return pa.Table.from_arrays(arrays, schema=schema)
 
     with atomic_path(target) as tmp, pq.ParquetWriter(str(tmp), schema) as writer:
         while chunk := list(itertools.islice(rows, batch)):
@@ -432,12 +435,29 @@ def _write_parquet(target: Path, columns: Sequence[str], rows: IO[str], batch: i
     return []
 
 
-def _parquet_value(column: str, value: Any) -> Any:
-    if isinstance(value, str):  # lone surrogates of a non-UTF-8 file name: \udcXX, as in the CSV
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    if value is None or column in META_COLUMNS:
-        return value
-    return float(value)
+def _arrow_column(values: Sequence[Any], kind: Any) -> Any:
+    """A pyarrow array (string, float64 or int64; None is null) built from its buffers.
+
+    ``pa.array`` and ``Table.from_pylist`` import pandas whenever it is installed, to check for
+    pandas objects: about a second of every run, more than the rows of a few hundred reports cost.
+    Strings keep a non-UTF-8 file name's lone surrogates as ``\\udcXX``, as the CSV does.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    valid = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+    nulls = len(values) - int(valid.sum())
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+    if pa.types.is_string(kind):
+        data = [v.encode("utf-8", "backslashreplace") if v is not None else b"" for v in values]
+        offsets = np.zeros(len(data) + 1, dtype=np.int32)
+        np.cumsum([len(d) for d in data], out=offsets[1:])
+        buffers = [bitmap, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+    elif pa.types.is_integer(kind):
+        buffers = [bitmap, pa.py_buffer(np.array([0 if v is None else v for v in values], dtype=np.int64))]
+    else:  # numpy reads None as NaN; those slots are masked by the bitmap
+        buffers = [bitmap, pa.py_buffer(np.array(values, dtype=np.float64))]
+    return pa.Array.from_buffers(kind, len(values), buffers, null_count=nulls)
 
 
 # ---------------------------------------------------------------- the run

@@ -271,3 +271,29 @@ def test_the_cli_wires_batch_when_registered():
     except SystemExit:
         pytest.skip("batch is not wired into nlp_extract.cli yet")
     assert args.handler is batch.cmd_batch and args.jobs == 1
+
+
+def test_parquet_columns_built_from_buffers_equal_pyarrows_own_and_skip_pandas(runs, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    from nlp_extract.batch import _arrow_column
+
+    cases = [
+        (["a", None, "名\udcff", ""], pa.string()),  # a non-UTF-8 file name's lone surrogate
+        ([2020, None, 2019], pa.int64()),
+        ([1, None, 2.5, 0, True], pa.float64()),
+        ([None, None], pa.float64()),
+        ([], pa.string()),
+    ]
+    for values, kind in cases:
+        expected = [v.encode("utf-8", "backslashreplace").decode() if isinstance(v, str) else v for v in values]
+        if kind == pa.float64():
+            expected = [None if v is None else float(v) for v in expected]
+        assert _arrow_column(values, kind).equals(pa.array(expected, kind)), values
+
+    out = tmp_path / "out"
+    shutil.copytree(runs[1][0], out)
+    code = f"import sys, pathlib; from nlp_extract import batch; batch.write_exports(pathlib.Path({str(out)!r})); "
+    code += "print('pandas' in sys.modules)"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.stdout.strip() == "False", r.stderr  # pandas would cost every run about a second
+    assert (out / "stats.parquet").read_bytes() == (runs[1][0] / "stats.parquet").read_bytes()
