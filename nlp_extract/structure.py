@@ -54,7 +54,7 @@ _MARKERS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 
 # The six sections of the 2019/2021 templates: headings even where tables surround them.
 _TEMPLATE_SECTIONS = re.compile(
-    r"^[一二三四五六]、\s*(总体情况|主动公开政府信息情况|收到和处理政府信息公开申请情况|"
+    r"^[一二三四五六]、\s*(总体情况|主动公开政府信息情况|收到和处理政府信息公开的?申请情况|"
     r"政府信息公开行政复议、?行政诉讼情况|存在的主要问题及改进情况|其他需要报告的事项)"
 )
 _CHROME = re.compile(
@@ -241,7 +241,9 @@ _SENTENCE_CLOSE = re.compile(r"[。！？!?：:][”’」』）)》】\"']*$")
 _SPACED = re.compile(r"\w(?:[ \t]\w){1,7}(?=\s|$)")  # a title spaced out letter by letter: 概 述
 _BOUNDARY = re.compile(r"[。！？!?：:][”’」』）)》】\"']*\s*|\s+")
 _TEMPLATE_ANYWHERE = re.compile(_TEMPLATE_SECTIONS.pattern.removeprefix("^"))
-_BODY_OPENER = re.compile(r"(?<![和及与的、并或至到])(?:[一首]是|其一|(?:19|20)\d\d\s*年)")
+_BODY_OPENER = re.compile(
+    r"(?<![和及与的、并或至到加])(?:[一首]是|其一|(?:19|20)\d\d\s*年|我(?:们|[镇乡区县市局委办]))"
+)
 # a noun that ends a title, followed by a word that does not continue it (及, 和, 的 … do)
 _TITLE_NOUN = re.compile(
     r"(?:情况|措施|问题|不足|概述|概况|事项|方面|做法|数量|类别|形式|成效|打算|计划|统计表)(?=\w)(?![及和与的并之或等]|统计表)"
@@ -256,7 +258,7 @@ class _Candidate:
     marker: Marker
     whole: bool  # the heading is its source line (judged as a line, whatever its neighbours)
     template: bool
-    clear: bool  # after a sentence end and before a blank: set apart on both sides
+    clear: bool  # at a line start, after a sentence end or right after another heading
 
 
 def _child_marker(text: str, i: int) -> bool:
@@ -284,7 +286,7 @@ def title_end(text: str, start: int, body: int) -> int | None:
         ch = text[i]
         if ch.isspace():
             return i if i > body else None
-        if ch in "。！？!?：:":
+        if ch in "。！？!?：:":  # a title ends in one 。 only where a blank follows; else it is run-in
             return i + 1 if i + 1 == len(text) or text[i + 1].isspace() else None
         if ch in "；;":
             return None
@@ -327,8 +329,7 @@ def _line_candidates(ln: Line) -> list[_Candidate]:
                 marker,
                 q == 0 and end == len(text),
                 template,
-                (not before or q in chained or _SENTENCE_CLOSE.search(before) is not None)
-                and (end == len(text) or text[end].isspace()),
+                not before or q in chained or _SENTENCE_CLOSE.search(before) is not None,
             )
         )
         done = end - 1
@@ -343,7 +344,7 @@ def inline_headings(lines: Sequence[Line]) -> dict[int, list[tuple[int, int]]]:
     A candidate counts only with the report's own numbering as evidence: the nearest candidate
     of its style before it (whole heading lines included) numbers one less, or the nearest after
     it one more (``（一）`` then ``（二）``), or it is one of the template's section titles, or it is
-    a first item set apart on both sides (a sentence end before it, a blank after its title).  A lone
+    a first item that opens a paragraph (after a sentence end or right after its parent's title).  A lone
     ``（一）予以公开`` in a flattened table, or an item of an inline list that runs on into its
     sentence, has no such neighbour.
     """
@@ -390,14 +391,17 @@ def inline_headings(lines: Sequence[Line]) -> dict[int, list[tuple[int, int]]]:
 
 
 def _pieces(ln: Line, headings: Sequence[tuple[int, int]]) -> list[tuple[int, int, Literal["line", "heading", "body"]]]:
-    """A source line cut at its inline headings and at its sentence ends followed by a blank."""
+    """A source line cut at its inline headings, at its sentence ends followed by a blank and after
+    a report title."""
     if ln.kind == "blank":
         return [(ln.start, ln.end, "line")]
     cuts = {ln.start, ln.end}
     for a, b in headings:
         cuts |= {a, b}
     for m in _BOUNDARY.finditer(ln.text):
-        if (m.group()[0] in "。！？!?" and m.group()[-1].isspace()) or (m.start() and _is_title(ln.text[: m.start()])):
+        if (m.group()[0] in "。！？!?" and m.group()[-1].isspace()) or (
+            0 < m.start() < 60 and _is_title(ln.text[: m.start()])
+        ):
             cuts.add(ln.start + m.end())
     heads = {a for a, _ in headings}
     bounds = sorted(cuts)
