@@ -242,7 +242,8 @@ _SPACED = re.compile(r"\w(?:[ \t]\w){1,7}(?=\s|$)")  # a title spaced out letter
 _BOUNDARY = re.compile(r"[。！？!?：:][”’」』）)》】\"']*\s*|\s+")
 _TEMPLATE_ANYWHERE = re.compile(_TEMPLATE_SECTIONS.pattern.removeprefix("^"))
 _BODY_OPENER = re.compile(
-    r"(?<![和及与的、并或至到加])(?:[一首]是|其一|(?:19|20)\d\d\s*年|我(?:们|[镇乡区县市局委办]))"
+    r"(?<![和及与的、并或至到加])(?:[一首]是|其一|(?:19|20)\d\d\s*年|我(?:们|[镇乡区县市局委办])"
+    r"|在(?=[“\"《]|[^\W\d]{2,}[上中里内]))"
 )
 # a noun that ends a title, followed by a word that does not continue it (及, 和, 的 … do)
 _TITLE_NOUN = re.compile(
@@ -258,7 +259,9 @@ class _Candidate:
     marker: Marker
     whole: bool  # the heading is its source line (judged as a line, whatever its neighbours)
     template: bool
-    clear: bool  # at a line start, after a sentence end or right after another heading
+    clear: bool  # at a line start or after a sentence end
+    parent: int | None  # start of the heading whose title it follows directly
+    governs: bool  # the first item of a list follows its title: it heads that list
 
 
 def _child_marker(text: str, i: int) -> bool:
@@ -301,7 +304,7 @@ def _line_candidates(ln: Line) -> list[_Candidate]:
     heapq.heapify(todo)
     found: list[_Candidate] = []
     done = -1
-    chained: set[int] = set()
+    chained: dict[int, int] = {}  # position right after a title -> the start of that heading
     while todo:
         q = heapq.heappop(todo)
         if q <= done or q >= len(text):
@@ -329,11 +332,13 @@ def _line_candidates(ln: Line) -> list[_Candidate]:
                 marker,
                 q == 0 and end == len(text),
                 template,
-                not before or q in chained or _SENTENCE_CLOSE.search(before) is not None,
+                not before or _SENTENCE_CLOSE.search(before) is not None,
+                chained.get(q),
+                _child_marker(text, len(text) - len(following)),
             )
         )
         done = end - 1
-        chained.add(len(text) - len(following))  # the next heading may follow its parent's title directly
+        chained[len(text) - len(following)] = ln.start + q  # the next heading may follow its parent's title
         heapq.heappush(todo, len(text) - len(following))
     return found
 
@@ -344,7 +349,8 @@ def inline_headings(lines: Sequence[Line]) -> dict[int, list[tuple[int, int]]]:
     A candidate counts only with the report's own numbering as evidence: the nearest candidate
     of its style before it (whole heading lines included) numbers one less, or the nearest after
     it one more (``（一）`` then ``（二）``), or it is one of the template's section titles, or it is
-    a first item that opens a paragraph (after a sentence end or right after its parent's title).  A lone
+    a first item that opens a paragraph (after a sentence end or right after its parent's title),
+    or opens a paragraph and heads a list (``（三）规范公开行为1、加强…``).  A lone
     ``（一）予以公开`` in a flattened table, or an item of an inline list that runs on into its
     sentence, has no such neighbour.
     """
@@ -366,15 +372,20 @@ def inline_headings(lines: Sequence[Line]) -> dict[int, list[tuple[int, int]]]:
 
     by_style = neighbours(lambda m: m.style)
     by_family = neighbours(lambda m: m.family)
-    candidates = [
-        c
-        for c, style, family in zip(candidates, by_style, by_family, strict=True)
-        if c.whole
-        or c.template
-        or c.marker.number - 1 in (style[0], family[0])
-        or c.marker.number + 1 in (style[1], family[1])
-        or (c.clear and c.marker.number == 1)
-    ]
+    kept: list[_Candidate] = []
+    accepted: set[int] = set()
+    for c, style, family in zip(candidates, by_style, by_family, strict=True):
+        opens = c.clear or (c.parent is not None and c.parent in accepted)
+        if (
+            c.whole
+            or c.template
+            or c.marker.number - 1 in (style[0], family[0])
+            or c.marker.number + 1 in (style[1], family[1])
+            or (opens and (c.marker.number == 1 or c.governs))
+        ):
+            kept.append(c)
+            accepted.add(c.start)
+    candidates = kept
     out: dict[int, list[tuple[int, int]]] = {}
     for c in candidates:
         if not c.whole:
