@@ -6,13 +6,20 @@ from the report's own outline: a heading continues the numbering of an open leve
 (``（二）`` after ``（一）``), or opens a deeper one when its numbering starts again.
 Table regions are recognised first so that table rows (``一、主动公开情况`` in a 统计表)
 are never taken for headings.
+
+Scraped text often loses its line breaks: a whole report arrives as one line
+(``…工作。二、主动公开政府信息情况（一）主动公开政府信息的数量区管委会…``).  A pre-pass
+(:func:`split_lines`) finds the headings inside such lines and cuts the line into virtual
+lines with exact offsets, which the rest of the stage treats like real ones.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 LineKind = Literal["blank", "heading", "table", "chrome", "title", "paragraph"]
@@ -47,7 +54,7 @@ _MARKERS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 
 # The six sections of the 2019/2021 templates: headings even where tables surround them.
 _TEMPLATE_SECTIONS = re.compile(
-    r"^[一二三四五六]、\s*(总体情况|主动公开政府信息情况|收到和处理政府信息公开申请情况|"
+    r"^[一二三四五六]、\s*(总体情况|主动公开政府信息情况|收到和处理政府信息公开的?申请情况|"
     r"政府信息公开行政复议、?行政诉讼情况|存在的主要问题及改进情况|其他需要报告的事项)"
 )
 _CHROME = re.compile(
@@ -78,7 +85,13 @@ _ROW_LABEL = re.compile(
 
 @dataclass(frozen=True)
 class Line:
-    """One line of the analysis text; ``start``/``end`` exclude the newline and outer blanks."""
+    """One (virtual) line of the analysis text; ``start``/``end`` exclude the newline and outer blanks.
+
+    ``piece`` says how the line came out of a run-together source line: ``"line"`` for a whole
+    source line, ``"heading"`` for a heading found inside one, ``"body"`` for the rest of it
+    (which is never taken for a heading: its shape is that of the text around, not a line's).
+    ``indented``: the source line starts with a tab (a table cell in some exports).
+    """
 
     index: int
     start: int
@@ -86,6 +99,8 @@ class Line:
     text: str
     kind: LineKind = "paragraph"
     level: int = 0
+    piece: Literal["line", "heading", "body"] = "line"
+    indented: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,17 +111,29 @@ class Marker:
     length: int
 
 
-def split_lines(text: str) -> list[Line]:
-    """Lines with their whitespace (and leading/trailing blanks) trimmed, offsets kept."""
+def source_lines(text: str) -> list[Line]:
+    """Source lines with their whitespace (and leading/trailing blanks) trimmed, offsets kept."""
     lines = []
     pos = 0
     for i, chunk in enumerate(text.split("\n")):
         stripped = chunk.strip()
         lead = len(chunk) - len(chunk.lstrip())
         start = pos + lead
-        lines.append(Line(i, start, start + len(stripped), stripped, "paragraph" if stripped else "blank"))
+        kind: LineKind = "paragraph" if stripped else "blank"
+        lines.append(Line(i, start, start + len(stripped), stripped, kind, indented=chunk.startswith("\t")))
         pos += len(chunk) + 1
     return lines
+
+
+def split_lines(text: str) -> list[Line]:
+    """Source lines, and the headings inside run-together lines cut out as lines of their own."""
+    lines = source_lines(text)
+    headings = inline_headings(lines)
+    out: list[Line] = []
+    for ln in lines:
+        for a, b, piece in _pieces(ln, headings.get(ln.index, [])):
+            out.append(Line(len(out), a, b, text[a:b], ln.kind, piece=piece, indented=ln.indented and a == ln.start))
+    return out
 
 
 def numeral_value(s: str) -> int:
@@ -177,7 +204,7 @@ def _is_cell(line: Line) -> bool:
     )
 
 
-def find_table_lines(lines: Sequence[Line], raw_lines: Sequence[str], reach: int = 6) -> set[int]:
+def find_table_lines(lines: Sequence[Line], reach: int = 6) -> set[int]:
     """Indices of lines inside statistics tables.
 
     A line is a cell when it is a pipe/tab row, a bare number, unit or empty-cell marker,
@@ -186,7 +213,7 @@ def find_table_lines(lines: Sequence[Line], raw_lines: Sequence[str], reach: int
     header opens a region.  Narrative lines (long, with sentence punctuation) close it.
     """
     nonblank = [ln for ln in lines if ln.kind != "blank"]
-    cell = [_is_cell(ln) or raw_lines[ln.index].startswith("\t") for ln in nonblank]
+    cell = [_is_cell(ln) or ln.indented for ln in nonblank]
     hint = [bool(_TABLE_HINT.search(ln.text)) and len(ln.text) < 40 for ln in nonblank]
     prose = [len(ln.text) > 60 and bool(_SENTENCE_END.search(ln.text[-3:])) for ln in nonblank]
 
@@ -209,6 +236,206 @@ def find_table_lines(lines: Sequence[Line], raw_lines: Sequence[str], reach: int
         ):
             inside.add(ln.index)
     return inside
+
+
+# ---- headings inside a line -------------------------------------------------------------------
+# Where a source line runs several paragraphs together, a heading can start only where a paragraph
+# could: at the line start, after a sentence end, after a blank, right after another heading's
+# title, or where one of the template's six section titles stands.  Its title ends at the first
+# sign of a body: a blank, a sentence end followed by a blank, the first item of a list below it
+# (``（一）`` ``1.`` ``一是``), a year opening a sentence, or a title-final noun (情况, 措施, …)
+# that the next word does not continue.  A title that runs on into its sentence is a run-in title:
+# the paragraph's, as in a line of its own.
+_TITLE_WINDOW = 40
+_SENTENCE_CLOSE = re.compile(r"[。！？!?：:][”’」』）)》】\"']*$")
+_SPACED = re.compile(r"\w(?:[ \t]\w){1,7}(?=\s|$)")  # a title spaced out letter by letter: 概 述
+_BOUNDARY = re.compile(r"[。！？!?：:][”’」』）)》】\"']*\s*|\s+")
+_TEMPLATE_ANYWHERE = re.compile(_TEMPLATE_SECTIONS.pattern.removeprefix("^"))
+_BODY_OPENER = re.compile(
+    r"(?<![和及与的、并或至到加])(?:[一首]是|其一|(?:19|20)\d\d\s*年|我(?:们|[镇乡区县市局委办])"
+    r"|在(?=[“\"《]|[^\W\d]{2,}[上中里内]))"
+)
+# a noun that ends a title, followed by a word that does not continue it (及, 和, 的 … do)
+_TITLE_NOUN = re.compile(
+    r"(?:情况|措施|问题|不足|概述|概况|事项|方面|做法|数量|类别|形式|成效|打算|计划|统计表)(?=\w)(?![及和与的并之或等]|统计表)"
+)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    line: int
+    start: int  # offsets into the analysis text
+    end: int
+    marker: Marker
+    whole: bool  # the heading is its source line (judged as a line, whatever its neighbours)
+    template: bool
+    clear: bool  # at a line start or after a sentence end
+    parent: int | None  # start of the heading whose title it follows directly
+    governs: bool  # the first item of a list follows its title: it heads that list
+
+
+def _child_marker(text: str, i: int) -> bool:
+    """A list below the title starts at ``text[i]``: the first item (``（一）`` ``1.`` ``1、`` ``一、``)."""
+    if text[i - 1 : i] == "第":
+        return False
+    m = match_marker(text[i : i + 8])
+    return (
+        m is not None
+        and m.number == 1
+        and m.style in ("cn_paren", "num_paren", "num_dot", "cn_dun", "num_dun")
+        and (m.style not in ("cn_dun", "num_dun") or "、" in text[i : i + m.length])
+    )
+
+
+def title_end(text: str, start: int, body: int) -> int | None:
+    """End of the heading title whose marker spans ``text[start:body]``; None for a run-in title."""
+    if t := _TEMPLATE_ANYWHERE.match(text, start):
+        return t.end()
+    if spaced := _SPACED.match(text, body):
+        return spaced.end()
+    stop = min(len(text), body + _TITLE_WINDOW)
+    noun_ends = {m.end() for m in _TITLE_NOUN.finditer(text, body, stop + 1)}
+    for i in range(body, stop):
+        ch = text[i]
+        if ch.isspace():
+            return i if i > body else None
+        if ch in "。！？!?：:":  # a title ends in one 。 only where a blank follows; else it is run-in
+            return i + 1 if i + 1 == len(text) or text[i + 1].isspace() else None
+        if ch in "；;":
+            return None
+        if i - body >= 2 and (_BODY_OPENER.match(text, i) or _child_marker(text, i) or i in noun_ends):
+            return i
+    return len(text) if stop == len(text) and len(text) > body else None
+
+
+def _line_candidates(ln: Line) -> list[_Candidate]:
+    text = ln.text
+    todo = [0, *(m.end() for m in _BOUNDARY.finditer(text)), *(m.start() for m in _TEMPLATE_ANYWHERE.finditer(text))]
+    heapq.heapify(todo)
+    found: list[_Candidate] = []
+    done = -1
+    chained: dict[int, int] = {}  # position right after a title -> the start of that heading
+    while todo:
+        q = heapq.heappop(todo)
+        if q <= done or q >= len(text):
+            continue
+        marker = match_marker(text[q : q + 12])
+        if marker is None:
+            continue
+        # a source line that is a heading as it stands stays whole
+        end = len(text) if q == 0 and is_heading_text(text) else title_end(text, q, q + marker.length)
+        if end is None:
+            continue
+        piece = text[q:end].rstrip()
+        following = text[end:].lstrip()
+        before = text[:q].rstrip()
+        template = bool(_TEMPLATE_ANYWHERE.match(piece))
+        if not is_heading_text(piece, following) or (
+            not template and (before.endswith("|") or following.startswith("|"))
+        ):
+            continue  # a cell of a table row is no heading (the template's sections stand among tables)
+        found.append(
+            _Candidate(
+                ln.index,
+                ln.start + q,
+                ln.start + q + len(piece),
+                marker,
+                q == 0 and end == len(text),
+                template,
+                not before or _SENTENCE_CLOSE.search(before) is not None,
+                chained.get(q),
+                _child_marker(text, len(text) - len(following)),
+            )
+        )
+        done = end - 1
+        chained[len(text) - len(following)] = ln.start + q  # the next heading may follow its parent's title
+        heapq.heappush(todo, len(text) - len(following))
+    return found
+
+
+def inline_headings(lines: Sequence[Line]) -> dict[int, list[tuple[int, int]]]:
+    """Headings inside source lines, by line index: ``(start, end)`` of each, in text offsets.
+
+    A candidate counts only with the report's own numbering as evidence: the nearest candidate
+    of its style before it (whole heading lines included) numbers one less, or the nearest after
+    it one more (``（一）`` then ``（二）``), or it is one of the template's section titles, or it is
+    a first item that opens a paragraph (after a sentence end or right after its parent's title),
+    or opens a paragraph and heads a list (``（三）规范公开行为1、加强…``).  A lone
+    ``（一）予以公开`` in a flattened table, or an item of an inline list that runs on into its
+    sentence, has no such neighbour.
+    """
+    candidates = [c for ln in lines if ln.kind != "blank" for c in _line_candidates(ln)]
+
+    def neighbours(key: Callable[[Marker], str]) -> list[tuple[int | None, int | None]]:
+        """Number of the nearest earlier and the nearest later candidate with the same key."""
+        seen: dict[str, int] = {}
+        earlier = []
+        for c in candidates:
+            earlier.append(seen.get(key(c.marker)))
+            seen[key(c.marker)] = c.marker.number
+        seen.clear()
+        later = []
+        for c in reversed(candidates):
+            later.append(seen.get(key(c.marker)))
+            seen[key(c.marker)] = c.marker.number
+        return list(zip(earlier, reversed(later), strict=True))
+
+    by_style = neighbours(lambda m: m.style)
+    by_family = neighbours(lambda m: m.family)
+    kept: list[_Candidate] = []
+    accepted: set[int] = set()
+    for c, style, family in zip(candidates, by_style, by_family, strict=True):
+        opens = c.clear or (c.parent is not None and c.parent in accepted)
+        if (
+            c.whole
+            or c.template
+            or c.marker.number - 1 in (style[0], family[0])
+            or c.marker.number + 1 in (style[1], family[1])
+            or (opens and (c.marker.number == 1 or c.governs))
+        ):
+            kept.append(c)
+            accepted.add(c.start)
+    candidates = kept
+    out: dict[int, list[tuple[int, int]]] = {}
+    for c in candidates:
+        if not c.whole:
+            out.setdefault(c.line, []).append((c.start, c.end))
+    # A line that opens with a numbered title and goes on is a paragraph with a run-in title, unless
+    # the line runs several paragraphs together: it holds further headings, or most of the text.
+    total = sum(ln.end - ln.start for ln in lines)
+    starts = {ln.index: ln for ln in lines}
+    return {
+        i: hs
+        for i, hs in out.items()
+        if len(hs) > 1 or hs[0][0] != starts[i].start or 2 * (starts[i].end - starts[i].start) > total
+    }
+
+
+def _pieces(ln: Line, headings: Sequence[tuple[int, int]]) -> list[tuple[int, int, Literal["line", "heading", "body"]]]:
+    """A source line cut at its inline headings, at its sentence ends followed by a blank and after
+    a report title."""
+    if ln.kind == "blank":
+        return [(ln.start, ln.end, "line")]
+    cuts = {ln.start, ln.end}
+    for a, b in headings:
+        cuts |= {a, b}
+    for m in _BOUNDARY.finditer(ln.text):
+        if (m.group()[0] in "。！？!?" and m.group()[-1].isspace()) or (
+            0 < m.start() < 60 and _is_title(ln.text[: m.start()])
+        ):
+            cuts.add(ln.start + m.end())
+    heads = {a for a, _ in headings}
+    bounds = sorted(cuts)
+    if len(bounds) == 2:
+        return [(ln.start, ln.end, "line")]
+    out: list[tuple[int, int, Literal["line", "heading", "body"]]] = []
+    for a, b in itertools.pairwise(bounds):
+        chunk = ln.text[a - ln.start : b - ln.start]
+        lead = len(chunk) - len(chunk.lstrip())
+        body = chunk.strip()
+        if body:
+            out.append((a + lead, a + lead + len(body), "heading" if a in heads else "body"))
+    return out
 
 
 MAX_DEPTH = 16  # outline levels; real reports use at most 4
@@ -267,8 +494,7 @@ def _is_title(text: str) -> bool:
 def analyse(text: str) -> list[Line]:
     """Classify every line of the analysis text; headings carry their outline level."""
     lines = split_lines(text)
-    raw_lines = text.split("\n")
-    table = find_table_lines(lines, raw_lines)
+    table = find_table_lines(lines)
     kinds: list[LineKind] = []
     body_started = False
     following = _next_texts(lines)
@@ -280,11 +506,11 @@ def analyse(text: str) -> list[Line]:
             kind = "table"
         elif _CHROME.match(ln.text):
             kind = "chrome"
-        elif is_heading_text(ln.text, next_text):
+        elif ln.piece != "body" and is_heading_text(ln.text, next_text):
             kind = "heading"
         elif not body_started and _is_title(ln.text):
             kind = "title"
-        elif is_plain_heading(ln.text, next_text):
+        elif ln.piece == "line" and is_plain_heading(ln.text, next_text):
             kind = "heading"
         else:
             kind = "paragraph"
@@ -294,7 +520,7 @@ def analyse(text: str) -> list[Line]:
     markers = [match_marker(lines[i].text) or Marker("plain", "plain", 0, 0) for i in heading_idx]
     levels = outline_levels(markers)
     level_of = dict(zip(heading_idx, levels, strict=True))
-    return [Line(ln.index, ln.start, ln.end, ln.text, kinds[i], level_of.get(i, 0)) for i, ln in enumerate(lines)]
+    return [replace(ln, kind=kinds[i], level=level_of.get(i, 0)) for i, ln in enumerate(lines)]
 
 
 def _next_texts(lines: Sequence[Line]) -> list[str]:
