@@ -35,16 +35,16 @@ _NOT_GOV_PLACE = re.compile(
     r"(?:园区|开发区|工业区|产业区|经济区|试验区|实验区|示范区|保税区|合作区|管理区|度假区|自贸区|高新区|景区|社区|校区|片区|城区|辖区|市场)$"
 )
 # A development zone, experimental zone, park: a place of its own without a 人民政府.
-_ZONE = re.compile(r"(?:园区|开发区|工业区|产业区|经济区|试验区|实验区|示范区|保税区|合作区|管理区|度假区|自贸区|高新区)$")
+_ZONE = re.compile(
+    r"(?:园区|开发区|工业区|产业区|经济区|试验区|实验区|示范区|保税区|合作区|管理区|度假区|自贸区|高新区)$"
+)
 _ZONE_LED = re.compile(rf"[{_CJK}]{{2,12}}?{_ZONE.pattern.removesuffix('$')}")  # a zone or a body inside one
 _CENTRAL = re.compile(r"^(?:国家|国务院|中华人民共和国|中共中央|中央|全国|最高人民|海关总署)")
 _DEPARTMENT = re.compile(
     r"(?:局|委员会|管委会|委|办公室|办公厅|办|中心|公司|院|署|所|队|支队|大队|分局|站|馆|社|处|厅|部|会)$"
 )
 # A department named with its level only (rule 4 of the guide): 县商务局, 区统计局.
-_LEVEL_DEPARTMENT = re.compile(
-    rf"[省市县区州](?!人民政府|政府)[{_CJK}]{{2,12}}?(?:局|委员会|管委会|办公室|中心|办)"
-)
+_LEVEL_DEPARTMENT = re.compile(rf"[省市县区州](?!人民政府|政府)[{_CJK}]{{2,12}}?(?:局|委员会|管委会|办公室|中心|办)")
 _PROVINCE = re.compile(rf"^[{_CJK}]{{2,7}}?(?:省|自治区)")
 _STREET = re.compile(rf"^[{_CJK}]{{2,20}}街道$")
 # What names of government bodies end with.
@@ -63,9 +63,7 @@ _LABEL_WORDS = re.compile(
     r"^(?:单位名称|机构名称|文件名称|名称|编制单位|编制机关|发布机构|发布单位|信息来源|来源|发文机关|标题|题名|编制)[:：]?"
 )
 # The group office that drafts the report of its government (rule 3 of the guide).
-_GROUP_OFFICE = re.compile(
-    r"^(.+?(?:政府|[县区市乡镇]))(?:政府信息公开|信息公开|政务公开)?(?:工作)?领导小组办公室$"
-)
+_GROUP_OFFICE = re.compile(r"^(.+?(?:政府|[县区市乡镇]))(?:政府信息公开|信息公开|政务公开)?(?:工作)?领导小组办公室$")
 _BOOK_TITLE = re.compile(r"《[^《》\n]*》")
 # A sub-office that only publishes the report on the government's behalf.
 _SUB_OFFICE = re.compile(
@@ -408,9 +406,7 @@ def canonical_name(raw: str, keep_office: bool = False) -> str | None:
     if re.search(rf"[^{_CJK}（）]", name):
         name = _strip_spam(name) or ""
     name = _without_stray(name)
-    if m := _GROUP_OFFICE.match(name):
-        name = m.group(1)
-    elif not keep_office and (m := _SUB_OFFICE.match(name)):
+    if (m := _GROUP_OFFICE.match(name)) or (not keep_office and (m := _SUB_OFFICE.match(name))):
         name = m.group(1)
     if name.endswith("政府") and not name.endswith("人民政府"):  # 建新镇政府; 迎宾路街道办事处政府信息公开
         stem = name[:-2]
@@ -599,10 +595,7 @@ def organization_key(organization: str | None, place: Place | None = None) -> st
     place = place or g.resolve(words)
     if _LEVEL_DEPARTMENT.fullmatch(rest) and place is not None:
         rest = rest[1:]
-    if place is not None:
-        prefix = "".join(p.name for p in g.chain(place))
-    else:
-        prefix = "".join(w for w, _ in words)
+    prefix = "".join(p.name for p in g.chain(place)) if place else "".join(w for w, _ in words)
     return prefix + (rest or "人民政府")
 
 

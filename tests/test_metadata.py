@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import json
 from pathlib import Path
+
+import pytest
 
 from nlp_extract.annotations import Gold
 from nlp_extract.metadata import canonical_name, cn_number, extract_meta, organization_key
@@ -204,20 +204,35 @@ def test_a_date_before_the_covered_year_is_not_the_publication_date():
             "永嘉县溪下乡人民政府2019年政府信息公开工作年度报告\n2019年，我乡主动公开信息20条。\n溪下乡人民政府\n2020年1月10日\n",
             "永嘉县溪下乡人民政府",
         ),
-        ("2019年溪下乡政府信息公开工作年度报告\n2019年，溪下乡认真贯彻落实《条例》，我乡主动公开信息20条。\n", "溪下乡人民政府"),
+        (
+            "2019年溪下乡政府信息公开工作年度报告\n2019年，溪下乡认真贯彻落实《条例》，我乡主动公开信息20条。\n",
+            "溪下乡人民政府",
+        ),
         # rule 2: township, town, street in short form take their standard suffix
         ("唐村镇2019年政府信息公开工作年度报告\n2019年，我镇主动公开信息20条。\n", "唐村镇人民政府"),
         ("北街街道2020年度政府信息公开工作年度报告\n2020年，我街道主动公开信息15条。\n", "北街街道办事处"),
-        ("南薰鄉2018年政府信息公開工作年度報告\n2018年，我鄉主動公開信息20條。\n", "南薰乡人民政府"),  # traditional script
+        (  # traditional script
+            "南薰鄉2018年政府信息公開工作年度報告\n2018年，我鄉主動公開信息20條。\n",
+            "南薰乡人民政府",
+        ),
         # rule 3: the government's report drafted by its office is the government's; the office's own is the office's
         ("根据《条例》要求，永嘉县人民政府办公室编制了本报告。\n2019年，我县主动公开信息20条。\n", "永嘉县人民政府"),
         (
             "永嘉县人民政府信息公开工作领导小组办公室\n2019年政府信息公开工作年度报告\n2019年，我县主动公开信息20条。\n",
             "永嘉县人民政府",
         ),
-        ("孝感市人民政府办公室\n2020年政府信息公开工作年度报告\n一、总体情况\n2020年，市人民政府办公室认真贯彻落实。\n", "孝感市人民政府办公室"),
+        (
+            "孝感市人民政府办公室\n"
+            "2020年政府信息公开工作年度报告\n"
+            "一、总体情况\n"
+            "2020年，市人民政府办公室认真贯彻落实。\n",
+            "孝感市人民政府办公室",
+        ),
         # rule 4: a department named without its place keeps the form the text gives
-        ("2022年,县商务局信息公开工作在县委、县政府的正确领导下开展，现将我局2022年度政府信息公开工作报告如下:\n", "县商务局"),
+        (
+            "2022年,县商务局信息公开工作在县委、县政府的正确领导下开展，现将我局2022年度政府信息公开工作报告如下:\n",
+            "县商务局",
+        ),
     ],
 )
 def test_guide_rules_for_the_issuing_body(raw, expected):
@@ -227,7 +242,10 @@ def test_guide_rules_for_the_issuing_body(raw, expected):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("名称：唐村镇2019年政府信息公开工作年度报告\n2019年，我镇主动公开信息20条。\n", "唐村镇人民政府"),  # label word
+        (  # label word
+            "名称：唐村镇2019年政府信息公开工作年度报告\n2019年，我镇主动公开信息20条。\n",
+            "唐村镇人民政府",
+        ),
         ("编制单位：北街街道\n2019年政府信息公开工作年度报告\n2019年，我街道主动公开信息。\n", "北街街道办事处"),
         # a body mentioned in passing (a document it cites, the bureau that guided it) is not the issuer
         (
@@ -236,7 +254,10 @@ def test_guide_rules_for_the_issuing_body(raw, expected):
             "永嘉县统计局",
         ),
         # the subject of the opening sentence after a leading clause
-        ("一、总体情况\n2021年，在永嘉县人民政府的领导下，溪下乡各部门认真落实《条例》，我乡主动公开信息20条。\n", "溪下乡人民政府"),
+        (
+            "一、总体情况\n2021年，在永嘉县人民政府的领导下，溪下乡各部门认真落实《条例》，我乡主动公开信息20条。\n",
+            "溪下乡人民政府",
+        ),
         # a report saved as one line: title, page chrome and body run together
         (
             "当前位置：首页>政务公开>年报 武强县商务局2022年政府信息公开工作年度报告 来源：武强县人民政府 "
@@ -270,9 +291,17 @@ def test_canonical_names_cut_labels_and_fragments(raw, expected):
         ("宿州市人民政府2016年政府信息公开工作年度报告\n2016年，我市主动公开信息。\n", "安徽省宿州市", "city"),
         ("上海市人民政府2022年政府信息公开工作年度报告\n2022年，本市主动公开信息。\n", "上海市", "province"),
         ("国家税务总局2010年政府信息公开工作年度报告\n2010年，税务总局主动公开信息。\n", None, "central"),
-        ("永嘉县统计局2018年政府信息公开工作年度报告\n2018年，我局主动公开信息。\n", "浙江省温州市永嘉县", "department"),
+        (
+            "永嘉县统计局2018年政府信息公开工作年度报告\n2018年，我局主动公开信息。\n",
+            "浙江省温州市永嘉县",
+            "department",
+        ),
         ("2019年度北街街道政府信息公开工作年度报告\n2019年，我街道主动公开信息。\n", None, "street"),
-        ("蒲纺工业园区2020年政府信息公开工作年度报告\n2020年，园区主动公开信息。\n", None, None),  # a zone: no level said
+        (  # a zone: no level said
+            "蒲纺工业园区2020年政府信息公开工作年度报告\n2020年，园区主动公开信息。\n",
+            None,
+            None,
+        ),
     ],
 )
 def test_region_and_level(raw, region, level):
