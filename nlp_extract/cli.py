@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import annotations as annotation_files
-from . import batch, interop, render, train
+from . import batch, interop, panel, render, train
 from .errors import InputError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     interop.register(sub)
     render.register(sub)
     batch.register(sub)
+    panel.register(sub)
     return parser
 
 
