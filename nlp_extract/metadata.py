@@ -44,7 +44,7 @@ _DEPARTMENT = re.compile(
     r"(?:局|委员会|管委会|委|办公室|办公厅|办|中心|公司|院|署|所|队|支队|大队|分局|站|馆|社|处|厅|部|会)$"
 )
 # A department named with its level only (rule 4 of the guide): 县商务局, 区统计局.
-_LEVEL_DEPARTMENT = re.compile(rf"[省市县区州](?!人民政府|政府)[{_CJK}]{{2,12}}?(?:局|委员会|管委会|办公室|中心|办)")
+_LEVEL_DEPARTMENT = re.compile(rf"[省市县区州](?!人民政府|政府)[{_CJK}]{{2,12}}?(?:局|委员会|管委会|办公室|中心|办|厅)")
 _PROVINCE = re.compile(rf"^[{_CJK}]{{2,7}}?(?:省|自治区)")
 _STREET = re.compile(rf"^[{_CJK}]{{2,20}}街道$")
 # What names of government bodies end with.
@@ -415,7 +415,7 @@ def canonical_name(raw: str, keep_office: bool = False) -> str | None:
         name = stem + "人民政府" if _is_government_place(stem) else stem
     if _STREET.match(name):
         name += "办事处"
-    elif _is_government_place(name):
+    elif _is_government_place(name) or _PROVINCE.fullmatch(name):
         name += "人民政府"
     return name if _plausible(name) else None
 
@@ -466,11 +466,12 @@ def _plausible(name: str) -> bool:
 def _fullest(name: str, segments: Sequence[str], head: Sequence[str]) -> str:
     """``name`` with the places that the opening lines or the signature write right before it.
 
-    微山县两城镇人民政府 in a contact line extends 两城镇人民政府.  A province is never added
+    微山县两城镇人民政府 in a contact line extends 两城镇人民政府; a postal address (地址:松阳县枫坪乡政府)
+    names a building, not the body, and extends nothing.  A province is never added
     (annotators name a city or county body without it), nor a place the report does not write
     before the name (the county of a township goes to ``region``, not into the name).
     """
-    sources = _SPACE.sub("", "\n".join([*head[:8], *segments[-12:]]))
+    sources = _ADDRESS.sub("", _SPACE.sub("", "\n".join([*head[:8], *segments[-12:]])))
     core = name.removesuffix("人民政府")
     gov = core != name
     best = name
@@ -481,6 +482,7 @@ def _fullest(name: str, segments: Sequence[str], head: Sequence[str]) -> str:
     return best
 
 
+_ADDRESS = re.compile(r"地址[:：]?[^，,。；;）)\n]*")
 _SUFFIX_AT_END = re.compile(rf"(?:{_PLACE_SUFFIX})$")
 
 
@@ -509,11 +511,13 @@ def _place_prefix(before: str, min_core: int = 2, end: int | None = None) -> str
 
 
 def _counties(text: str) -> Iterator[str]:
-    """County-level names (XX县, XX区, XX市 of the division table) a text mentions outside postal addresses."""
-    for part in re.split(r"地址[:：]?[^，,。；;）)\n]*", text):
-        for place in mentioned(part):
-            if place.level == "county":
-                yield place.code
+    """Codes of the county-level places of the division table (XX县, XX区, XX市) a text names.
+
+    Postal addresses count here: they say where the body sits, though they do not name it.
+    """
+    for place in mentioned(text):
+        if place.level == "county":
+            yield place.code
 
 
 # --- region, level, key -------------------------------------------------------------
