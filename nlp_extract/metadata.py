@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from itertools import chain, islice, pairwise
 
 from .places import Place, gazetteer, mentioned
 from .schema import Level, Meta, Template
@@ -475,7 +475,7 @@ def _fullest(name: str, segments: Sequence[str], head: Sequence[str]) -> str:
     core = name.removesuffix("人民政府")
     gov = core != name
     best = name
-    for m in re.finditer(re.escape(core) + ("(?:人民)?政府" if gov else ""), sources):
+    for m in islice(re.finditer(re.escape(core) + ("(?:人民)?政府" if gov else ""), sources), 50):
         prefix = _PROVINCE.sub("", _place_prefix(sources, end=m.start()))
         if len(prefix) + len(name) > len(best):
             best = prefix + name
@@ -496,9 +496,15 @@ def _place_prefix(before: str, min_core: int = 2, end: int | None = None) -> str
     units: list[str] = []
     pos = len(before) if end is None else end
     # suffixes are 1-3 characters: search the last 4 only (searching the whole prefix is quadratic in long lines)
-    while m := _SUFFIX_AT_END.search(before, max(0, pos - 4), pos):
+    # at most four units (province, city, county, township): a run of place-like words reads in bounded time
+    while len(units) < 4 and (m := _SUFFIX_AT_END.search(before, max(0, pos - 4), pos)):
         start = m.start()
-        while start > 0 and re.match(f"[{_CJK}]", before[start - 1]) and before[start - 1] not in _PLACE_STOP:
+        while (
+            start > 0
+            and m.start() - start <= 7  # a longer core is no place: stop reading
+            and re.match(f"[{_CJK}]", before[start - 1])
+            and before[start - 1] not in _PLACE_STOP
+        ):
             if m.start() - start >= max(min_core, 2) and _SUFFIX_AT_END.search(before, max(0, start - 4), start):
                 break
             start -= 1
