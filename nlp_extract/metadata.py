@@ -57,7 +57,10 @@ _BAD_START = re.compile(
     r"^(?:我|本(?=[省市县区乡镇局委办厅单级机部])|全(?=[省市县区乡镇局委办厅系])|各|该|此|其|在|对|由|与|及|按|据|为|是|了|的|年|度|"
     r"[省市县区乡镇](?!中区))"
 )
-_BAD_INNER = re.compile(r"报告|信息公开|政务公开|公布|发布|工作|情况|条例|年度|通知|规定|办法|关于|印发|我")
+# Sentence words and site words never inside a body's name (门户网站, 首页, 当前位置).
+_BAD_INNER = re.compile(
+    r"报告|信息公开|政务公开|公布|发布|工作|情况|条例|年度|通知|规定|办法|关于|印发|我|网站|门户|首页|位置|官网"
+)
 # Label words a page puts before a name: 名称：, 编制单位
 _LABEL_WORDS = re.compile(
     r"^(?:单位名称|机构名称|文件名称|名称|编制单位|编制机关|发布机构|发布单位|信息来源|来源|发文机关|标题|题名|编制)[:：]?"
@@ -157,15 +160,21 @@ def organization(lines: Sequence[Line], text: str) -> str | None:
 def choose(candidates: Sequence[Candidate], text: str) -> str | None:
     """The body with the highest score; ties go to the candidate found first (the more reliable source).
 
-    Names of one body (建新镇人民政府, 遂溪县建新镇人民政府) pool their sources; the group is
-    named by its candidate from the most reliable source.
+    Names of one body (one ends with the other: 建新镇人民政府, 遂溪县建新镇人民政府) pool their
+    sources; the group is named by its candidate from the most reliable source.
     """
     if not candidates:
         return None
     self_kind = _self_kind(text)
-    groups: dict[str, list[Candidate]] = {}
+    groups: dict[str, list[Candidate]] = {}  # shortest name of the body -> its candidates
     for c in candidates:
-        groups.setdefault(_core(c.name), []).append(c)
+        same = next((k for k in groups if k.endswith(c.name) or c.name.endswith(k)), None)
+        if same is None:
+            groups[c.name] = [c]
+        elif len(c.name) < len(same):
+            groups[c.name] = [*groups.pop(same), c]
+        else:
+            groups[same].append(c)
 
     def score(members: list[Candidate]) -> float:
         weights = sorted({c.source: SOURCE_WEIGHTS[c.source] for c in members}.values(), reverse=True)
@@ -173,9 +182,8 @@ def choose(candidates: Sequence[Candidate], text: str) -> str | None:
         fit = 0.0 if not self_kind or not kind else _SELF_MATCH if kind == self_kind else -_SELF_MATCH
         return weights[0] + _AGREE * (len(weights) - 1) + fit
 
-    order = {core: i for i, core in reversed(list(enumerate(_core(c.name) for c in candidates)))}
-    core = max(groups, key=lambda k: (score(groups[k]), -order[k]))
-    members = groups[core]
+    first = {k: min(candidates.index(c) for c in members) for k, members in groups.items()}
+    members = groups[max(groups, key=lambda k: (score(groups[k]), -first[k]))]
     return max(members, key=lambda c: (SOURCE_WEIGHTS[c.source], len(c.name))).name
 
 
@@ -320,6 +328,7 @@ def _narrative_subjects(head: Sequence[str], text: str) -> Iterator[tuple[str, s
     by a department (泉州市统计局), or as a department of the report's own level (县乡村振兴局,
     with 我局): free text is never taken for a name.
     """
+    unquoted = _BOOK_TITLE.sub("《》", text)  # names in cited documents' titles do not count
     for line in head:
         if len(line) < 15 or not (m := _NARRATIVE.match(line)):
             continue
@@ -329,7 +338,7 @@ def _narrative_subjects(head: Sequence[str], text: str) -> Iterator[tuple[str, s
             if not _is_place_led(name) or not _known_start(name) or not _plausible(canonical_name(name) or ""):
                 continue
             level = "街道" if name.endswith("街道") else name[-1]
-            if re.search(f"[我本全]{level}", text) or text.count(name) >= 2:  # it speaks of itself so
+            if re.search(f"[我本全]{level}", text) or unquoted.count(name) >= 2:  # it speaks of itself so
                 yield "narrative", name
             elif m.group("year"):
                 yield "subject", name
