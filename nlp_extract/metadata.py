@@ -91,6 +91,8 @@ _NO_YEAR = re.compile(
     rf"^(?P<org>[{_CJK}（）]{{2,30}}?)(?:的)?"
     r"(?:(?P<gov>人民政府|政府)(?=的?(?:信息公开|政务公开))|(?=的?(?:政府信息公开|信息公开|政务公开)))"
 )
+# Where a title's body ends: its year and the report's name (the body is the name right before it)
+_TITLE_TAIL = re.compile(rf"{_YEAR_PHRASE}(?:的)?{_REPORTISH}.{{0,20}}?(?:报告|年报)$")
 # A title without its body (the body on the line above): 2020年政府信息公开工作年度报告
 _YEAR_ONLY_TITLE = re.compile(rf"^(?:关于)?{_YEAR_PHRASE}(?:的)?{_REPORTISH}")
 # An opening sentence that names the report: 现公布咸宁市人民防空办公室2018年政府信息公开工作年度报告
@@ -286,6 +288,8 @@ def _title_names(title: str) -> Iterator[str]:
         yield m.group("org") + (m.group("gov") or "")
     if len(title) <= 40 and re.search(r"报告|年报", title) and (m := _NO_YEAR.match(title)):
         yield m.group("org") + (m.group("gov") or "")
+    if len(title) <= 60 and "《" not in title and (m := _TITLE_TAIL.search(title)) and m.start() > 0:
+        yield _trailing_name(title[: m.start()]) or ""  # after page chrome: 发布时间:2014-02-25XX县人民政府2013年…
 
 
 def _name_lines(head: Sequence[str]) -> Iterator[str]:

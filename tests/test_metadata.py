@@ -253,6 +253,9 @@ def test_guide_rules_for_the_issuing_body(raw, expected):
             "现公布永嘉县统计局2019年政府信息公开工作年度报告。\n2019年，在县商务局的指导下，我局主动公开信息20条。\n",
             "永嘉县统计局",
         ),
+        # a title run into the page's chrome, a stray character before the body
+        ("点击数:35永嘉县统计局2018年政府信息公开工作年度报告\n全年主动公开信息30条。\n", "永嘉县统计局"),
+        ("浏览次数：12 告永嘉县统计局2018年政府信息公开工作年度报告\n全年主动公开信息30条。\n", "永嘉县统计局"),
         # the subject of the opening sentence after a leading clause
         (
             "一、总体情况\n2021年，在永嘉县人民政府的领导下，溪下乡各部门认真落实《条例》，我乡主动公开信息20条。\n",
