@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import annotations as annotation_files
-from . import batch, interop, render, suggest, train
+from . import batch, interop, panel, render, suggest, train
 from .errors import InputError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.register(sub)
     batch.register(sub)
     suggest.register(sub)
+    panel.register(sub)
     return parser
 
 

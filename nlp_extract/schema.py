@@ -16,6 +16,7 @@ Label = Literal["measure", "shortcoming", "plan"]
 LABELS: tuple[Label, ...] = ("measure", "shortcoming", "plan")
 Template = Literal["pre2019", "2019", "2021"]
 Severity = Literal["info", "warning", "error"]
+Level = Literal["central", "province", "city", "county", "township", "street", "department"]
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,15 @@ class Source:
 
 @dataclass(frozen=True)
 class Meta:
-    organization: str | None = None
-    year: int | None = None
-    published: str | None = None
+    """Who published the report and for which year (docs/METADATA.md)."""
+
+    organization: str | None = None  # issuing body as the report names it (guide section 4)
+    year: int | None = None  # the year the figures cover
+    published: str | None = None  # YYYY-MM-DD
     template: Template | None = None
+    organization_key: str | None = None  # one identity per body across years: region chain + name
+    region: str | None = None  # province/city/county chain the report places the body in (福建省平潭县)
+    level: Level | None = None
 
 
 @dataclass(frozen=True)

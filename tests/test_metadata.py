@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from nlp_extract.annotations import Gold
-from nlp_extract.metadata import canonical_name, cn_number, extract_meta
+from nlp_extract.metadata import canonical_name, cn_number, extract_meta, organization_key
 from nlp_extract.normalise import normalise
+from nlp_extract.places import gazetteer
 from nlp_extract.schema import Meta
 from nlp_extract.structure import analyse
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT
+
+COMPLETE = ROOT / "tests" / "data" / "complete"  # a copy of ../shared/corpus/complete
 
 
 def _meta(raw: str) -> Meta:
@@ -53,8 +59,9 @@ def test_sample_place_in_opening_sentence_becomes_its_government(seed_gold):
     assert _meta(raw).organization == "杭州市拱墅区人民政府"
 
 
-# Measured when the rules were written: organization 63/78, year 78/78, published 78/78.
-FLOORS = {"organization": 0.72, "year": 0.95, "published": 0.90}
+# Measured (docs/EVALUATION.md): organization 66/79 on the gold before its alternative forms were
+# listed, 79/79 on the gold by the guide's rule (any allowed form counts); year 79/79, published 79/79.
+FLOORS = {"organization": 0.82, "year": 0.95, "published": 0.90}
 
 
 @pytest.mark.parametrize("key", sorted(FLOORS))
@@ -112,12 +119,16 @@ def test_title_split_over_two_lines_and_publishing_office():
     assert meta.published is None  # a month is not a date
 
 
-def test_township_takes_the_county_of_the_opening_lines():
+def test_township_keeps_its_written_name_and_takes_the_county_of_the_opening_lines_as_region():
+    # guide rule 1: no county prefix the report does not write; the county goes to region and key
     raw = (
         "郑河乡2015年政府信息公开工作年度报告\n"
         "根据《庄浪县政府信息公开工作要点》等相关文件的要求,特编制并向社会公布2015年度本级政府信息公开工作年度报告。\n"
     )
-    assert _meta(raw).organization == "庄浪县郑河乡人民政府"
+    meta = _meta(raw)
+    assert meta.organization == "郑河乡人民政府"
+    assert (meta.region, meta.level) == ("甘肃省平凉市庄浪县", "township")
+    assert meta.organization_key == "甘肃省平凉市庄浪县郑河乡人民政府"
 
 
 def test_signature_supplies_the_fullest_name():
@@ -156,8 +167,7 @@ def test_canonical_names(raw, expected):
         "政府",
         "本级政府",
         "我局",
-        "区统计局",
-        "请与平度市公安局",
+        "县人民政府",
         "公开信息由局",
         "原创",
         "本站原创",
@@ -175,3 +185,170 @@ def test_cn_number():
 def test_a_date_before_the_covered_year_is_not_the_publication_date():
     raw = "2019年某某镇政府信息公开工作年度报告\n正文。\n某某镇人民政府\n2018年12月31日\n"
     assert _meta(raw).published is None
+
+
+# --- the guide's rule for the issuing body (docs/ANNOTATION_GUIDE.md section 4) ---------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # rule 1: the fullest form the report gives, title over signature; no prefix it does not write
+        (
+            "永嘉县溪下乡人民政府2019年政府信息公开工作年度报告\n2019年，我乡主动公开信息20条。\n溪下乡人民政府\n2020年1月10日\n",
+            "永嘉县溪下乡人民政府",
+        ),
+        (
+            "2019年溪下乡政府信息公开工作年度报告\n2019年，溪下乡认真贯彻落实《条例》，我乡主动公开信息20条。\n",
+            "溪下乡人民政府",
+        ),
+        # rule 2: township, town, street in short form take their standard suffix
+        ("唐村镇2019年政府信息公开工作年度报告\n2019年，我镇主动公开信息20条。\n", "唐村镇人民政府"),
+        ("北街街道2020年度政府信息公开工作年度报告\n2020年，我街道主动公开信息15条。\n", "北街街道办事处"),
+        (  # traditional script
+            "南薰鄉2018年政府信息公開工作年度報告\n2018年，我鄉主動公開信息20條。\n",
+            "南薰乡人民政府",
+        ),
+        # rule 3: the government's report drafted by its office is the government's; the office's own is the office's
+        ("根据《条例》要求，永嘉县人民政府办公室编制了本报告。\n2019年，我县主动公开信息20条。\n", "永嘉县人民政府"),
+        (
+            "永嘉县人民政府信息公开工作领导小组办公室\n2019年政府信息公开工作年度报告\n2019年，我县主动公开信息20条。\n",
+            "永嘉县人民政府",
+        ),
+        (
+            "孝感市人民政府办公室\n"
+            "2020年政府信息公开工作年度报告\n"
+            "一、总体情况\n"
+            "2020年，市人民政府办公室认真贯彻落实。\n",
+            "孝感市人民政府办公室",
+        ),
+        # rule 4: a department named without its place keeps the form the text gives
+        (
+            "2022年,县商务局信息公开工作在县委、县政府的正确领导下开展，现将我局2022年度政府信息公开工作报告如下:\n",
+            "县商务局",
+        ),
+    ],
+)
+def test_guide_rules_for_the_issuing_body(raw, expected):
+    assert _meta(raw).organization == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (  # label word
+            "名称：唐村镇2019年政府信息公开工作年度报告\n2019年，我镇主动公开信息20条。\n",
+            "唐村镇人民政府",
+        ),
+        ("编制单位：北街街道\n2019年政府信息公开工作年度报告\n2019年，我街道主动公开信息。\n", "北街街道办事处"),
+        # a body mentioned in passing (a document it cites, the bureau that guided it) is not the issuer
+        (
+            "根据《永嘉县人民政府办公室关于做好2019年政府信息公开工作年度报告的通知》要求，"
+            "现公布永嘉县统计局2019年政府信息公开工作年度报告。\n2019年，在县商务局的指导下，我局主动公开信息20条。\n",
+            "永嘉县统计局",
+        ),
+        # a title run into the page's chrome, a stray character before the body
+        ("点击数:35永嘉县统计局2018年政府信息公开工作年度报告\n全年主动公开信息30条。\n", "永嘉县统计局"),
+        ("浏览次数：12 告永嘉县统计局2018年政府信息公开工作年度报告\n全年主动公开信息30条。\n", "永嘉县统计局"),
+        # the subject of the opening sentence after a leading clause
+        (
+            "一、总体情况\n2021年，在永嘉县人民政府的领导下，溪下乡各部门认真落实《条例》，我乡主动公开信息20条。\n",
+            "溪下乡人民政府",
+        ),
+        # a report saved as one line: title, page chrome and body run together
+        (
+            "当前位置：首页>政务公开>年报 武强县商务局2022年政府信息公开工作年度报告 来源：武强县人民政府 "
+            "时间：2023-01-05 " + "全年主动公开信息24条。" * 30,
+            "武强县商务局",
+        ),
+    ],
+)
+def test_miss_classes_of_the_held_out_reports(raw, expected):
+    assert _meta(raw).organization == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # a site name above a title without its body is no body
+        (
+            "永嘉县人民政府门户网站\n2019年政府信息公开工作年度报告\n一、总体情况\n"
+            "2019年，溪下乡认真落实《条例》，我乡主动公开信息20条。\n",
+            "溪下乡人民政府",
+        ),
+        # two governments never pool their sources: the city of a cited document is not the district
+        (
+            "本年报根据《南京市政府信息公开规定》要求，由秦淮区人民政府办公室编制而成。\n"
+            "南京市政府网站和本单位网站可下载本报告。\n2014年我区主动公开信息300条。\n",
+            "秦淮区人民政府",
+        ),
+    ],
+)
+def test_site_names_and_cited_bodies_are_not_the_issuer(raw, expected):
+    assert _meta(raw).organization == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("年平潭县人民政府", "平潭县人民政府"),  # a stray character before a known place
+        ("名称：兴海县人民政府", "兴海县人民政府"),
+        ("编制单位:武强县商务局", "武强县商务局"),
+        ("区统计局", "区统计局"),  # guide rule 4
+        ("杭州市拱墅区政府信息公开领导小组办公室", "杭州市拱墅区人民政府"),
+    ],
+)
+def test_canonical_names_cut_labels_and_fragments(raw, expected):
+    assert canonical_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "level"),
+    [
+        ("綦江区2020年政府信息公开工作年度报告\n2020年，我区主动公开信息。\n", "重庆市綦江区", "county"),
+        ("宿州市人民政府2016年政府信息公开工作年度报告\n2016年，我市主动公开信息。\n", "安徽省宿州市", "city"),
+        ("上海市人民政府2022年政府信息公开工作年度报告\n2022年，本市主动公开信息。\n", "上海市", "province"),
+        ("国家税务总局2010年政府信息公开工作年度报告\n2010年，税务总局主动公开信息。\n", None, "central"),
+        (
+            "永嘉县统计局2018年政府信息公开工作年度报告\n2018年，我局主动公开信息。\n",
+            "浙江省温州市永嘉县",
+            "department",
+        ),
+        ("2019年度北街街道政府信息公开工作年度报告\n2019年，我街道主动公开信息。\n", None, "street"),
+        (  # a zone: no level said
+            "蒲纺工业园区2020年政府信息公开工作年度报告\n2020年，园区主动公开信息。\n",
+            None,
+            None,
+        ),
+    ],
+)
+def test_region_and_level(raw, region, level):
+    meta = _meta(raw)
+    assert (meta.region, meta.level) == (region, level)
+
+
+def test_key_is_one_for_the_names_of_one_body():
+    # the region's chain replaces the places written before the name, so years written differently agree
+    place = gazetteer().by_name["松阳县"][0]
+    assert organization_key("松阳县枫坪乡人民政府") == organization_key("枫坪乡人民政府", place)
+    assert organization_key("綦江区人民政府") == organization_key("重庆市綦江区人民政府") == "重庆市綦江区人民政府"
+    assert organization_key("平潭综合实验区管委会") == organization_key("平潭综合实验区") == "平潭综合实验区"
+    assert organization_key("迎宾路街道") == organization_key("迎宾路街道办事处")
+    assert organization_key("上海市政府") == organization_key("上海市人民政府")
+
+
+def test_complete_reports_of_one_zone_share_one_key_and_keep_apart_from_the_county():
+    # the complete corpus: one line per report; the zone's title is gone in 2022 and 2024
+    keys: dict[str, set[str | None]] = {}
+    for path in sorted(COMPLETE.glob("*.txt")):
+        meta = _meta(path.read_text(encoding="utf-8"))
+        body = "zone" if "zone" in path.name else "tax" if "tax" in path.name else "county"
+        keys.setdefault(body, set()).add(meta.organization_key)
+    assert keys["zone"] == {"平潭综合实验区"}
+    assert keys["county"] == {"福建省福州市平潭县人民政府"}
+    assert len(keys["tax"]) == 1 and not keys["tax"] & (keys["zone"] | keys["county"])
+
+
+def test_meta_fields_in_the_json_schema():
+    schema = json.loads((Path(__file__).resolve().parent.parent / "nlp_extract" / "output.schema.json").read_text())
+    assert {"organization_key", "region", "level"} <= set(schema["properties"]["meta"]["properties"])

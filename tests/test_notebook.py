@@ -27,7 +27,7 @@ def test_committed_notebook_has_no_outputs() -> None:
     assert code
     dirty = [i for i, c in enumerate(code) if c.get("outputs") or c.get("execution_count") is not None]
     assert not dirty, f"code cells {dirty} hold outputs: strip them (jupyter nbconvert --clear-output --inplace)"
-    assert sum(PLOT_TAG in c.get("metadata", {}).get("tags", []) for c in code) == 3
+    assert sum(PLOT_TAG in c.get("metadata", {}).get("tags", []) for c in code) == 4
 
 
 @pytest.mark.skipif(bool(MISSING), reason=f"notebook test needs {', '.join(MISSING)} (pip install -e '.[test]')")
@@ -52,7 +52,7 @@ def test_notebook_runs_top_to_bottom_and_plots() -> None:
     errors = [o for c in code for o in c.outputs if o.output_type == "error"]
     assert not errors, errors
     plots = [c for c in code if PLOT_TAG in c.metadata.get("tags", [])]
-    assert len(plots) == 3
+    assert len(plots) == 4
     for cell in plots:
         assert any("image/png" in o.get("data", {}) for o in cell.outputs), cell.source[:200]
     html = [o for c in code for o in c.outputs if "text/html" in o.get("data", {})]
