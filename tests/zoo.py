@@ -709,20 +709,28 @@ def _column_widths(
     return widths
 
 
-def _layout(t: Filled, wrap: int | None, measure: Callable[[str], int] = width) -> list[str]:
+def _layout(t: Filled, wrap: bool, measure: Callable[[str], int] = width) -> list[str]:
     """Space-aligned columns as ``pdftotext -layout`` writes them: a row-merged label on its middle row.
 
     Columns are padded to ``measure`` (display width, or characters as pdftotext really
-    counts).  With ``wrap``, label texts wider than that break over two lines; values stay on
-    the row's first line.
+    counts).  With ``wrap``, each label column is half as wide as its longest label (at least
+    :data:`WRAP` columns) and longer labels break over two lines, as a narrow cell of a PDF
+    breaks them; values stay on the row's first line.
     """
     form = t.form
+    room: dict[int, int] = {}
+    for c in form.cells:
+        if c.slot is None and c.colspan == 1:
+            room[c.col] = max(room.get(c.col, WRAP), (measure(c.text) + 1) // 2)
     pieces: list[tuple[Cell, list[str]]] = []
     for c in form.cells:
         text = t.text(c)
-        if wrap is not None and c.slot is None and measure(text) > wrap and len(text) > 1:
-            half = (len(text) + 1) // 2
-            pieces.append((c, [text[:half], text[half:]]))
+        limit = (
+            room.get(c.col, WRAP) if c.colspan == 1 else sum(room.get(k, WRAP) for k in range(c.col, c.col + c.colspan))
+        )
+        if wrap and c.slot is None and measure(text) > limit:
+            cut = max(i for i in range(1, len(text)) if measure(text[:i]) <= limit)
+            pieces.append((c, [text[:cut], text[cut:]]))
         else:
             pieces.append((c, [text]))
     widths = _column_widths(pieces, form.n_cols, measure)
@@ -749,19 +757,20 @@ def _layout(t: Filled, wrap: int | None, measure: Callable[[str], int] = width) 
 
 def layout(t: Filled) -> list[str]:
     """Columns padded by display width (CJK = 2), as a monospace view lines them up."""
-    return _layout(t, None)
+    return _layout(t, False)
 
 
 def pdftotext(t: Filled) -> list[str]:
     """Columns padded by character count, as ``pdftotext -layout`` output really is."""
-    return _layout(t, None, chars)
+    return _layout(t, False, chars)
 
 
-WRAP = 24
+WRAP = 16  # display columns a label column keeps at least
 
 
 def wrapped(t: Filled) -> list[str]:
-    return _layout(t, WRAP)
+    """Long labels broken over two lines (values on the first), columns padded by display width."""
+    return _layout(t, True)
 
 
 # --- the zoo ---------------------------------------------------------------------------------
