@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--forms", default=",".join(zoo.FORMS), help="comma-separated (default: all)")
     ap.add_argument("--whole", action="store_true", help="one report per template holding all its tables")
     ap.add_argument("--jobs", type=int, default=1)
-    ap.add_argument("--show", type=int, default=3, help="failures shown per layout x form")
+    ap.add_argument("--show", type=int, default=3, help="failures shown per kind and layout x form")
     ap.add_argument("--json", type=Path, help="write the matrix as JSON")
     a = ap.parse_args(argv)
     layouts = [x for x in a.layouts.split(",") if x]
@@ -145,7 +145,10 @@ def report(matrix: dict[tuple[str, str], zoo.Score], show: int) -> str:
             f"  precision {sc.precision:6.1%} ({sc.correct}/{sc.table_stats})"
             f"  grounded {sc.grounding:6.1%} ({sc.grounded}/{sc.stats})  examples {sc.examples}"
         )
-        lines += [f"      {x}" for x in sc.failures[:show]]
+        for kind in zoo.KINDS:
+            if sc.counts.get(kind):
+                lines.append(f"    {kind}: {sc.counts[kind]}")
+                lines += [f"      {x}" for x in sc.examples_of[kind][:show]]
     perfect = sum(sc.perfect for sc in matrix.values())
     lines += ["", f"perfect: {perfect}/{len(matrix)} layout x form cells"]
     return "\n".join(lines)
@@ -164,7 +167,8 @@ def to_json(matrix: dict[tuple[str, str], zoo.Score]) -> list[dict[str, Any]]:
             "recovered": sc.recovered,
             "table_stats": sc.table_stats,
             "correct": sc.correct,
-            "failures": sc.failures,
+            "failures": sc.counts,
+            "examples_of": sc.examples_of,
         }
         for (lay, f), sc in matrix.items()
     ]

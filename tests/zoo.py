@@ -820,9 +820,16 @@ LAYOUTS: dict[str, Layout] = {
 # ============================================================================ the check
 
 
+KINDS = ("wrong", "blank", "ungrounded", "missing")  # failure kinds, the worst first
+
+
 @dataclass
 class Score:
-    """One layout x form: counts over the examples run, and the first failures, in words."""
+    """One layout x form: counts over the examples run, and failures by kind, in words.
+
+    Kinds: ``wrong`` a value, key, unit or text that the cell does not hold; ``blank`` a value
+    from a blank cell; ``ungrounded`` ``raw[start:end] != text``; ``missing`` a value not found.
+    """
 
     examples: int = 0
     expected: int = 0  # values the cells hold
@@ -831,12 +838,27 @@ class Score:
     correct: int = 0  # of those, a value the form holds under that key
     stats: int = 0  # every statistic of the report
     grounded: int = 0
-    failures: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # failures by kind
+    examples_of: dict[str, list[str]] = field(default_factory=dict)  # the first few of each kind
+
+    def fail(self, kind: str, message: str, keep: int = 20) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        shown = self.examples_of.setdefault(kind, [])
+        if len(shown) < keep:
+            shown.append(message)
 
     def add(self, other: Score, keep: int = 20) -> None:
         for name in ("examples", "expected", "recovered", "table_stats", "correct", "stats", "grounded"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.failures += other.failures[: max(0, keep - len(self.failures))]
+        for kind, n in other.counts.items():
+            self.counts[kind] = self.counts.get(kind, 0) + n
+            shown = self.examples_of.setdefault(kind, [])
+            shown += other.examples_of.get(kind, [])[: max(0, keep - len(shown))]
+
+    @property
+    def failures(self) -> list[str]:
+        """Failure messages, the worst kinds first."""
+        return [m for kind in KINDS for m in self.examples_of.get(kind, [])]
 
     @property
     def recall(self) -> float:
@@ -878,28 +900,29 @@ def score(result: Any, report: Report) -> dict[str, Score]:
         if raw[s.start : s.end] == s.text:
             sc.grounded += 1
         else:
-            sc.failures.append(f"{s.key}: not grounded: raw[{s.start}:{s.end}]={raw[s.start : s.end]!r} != {s.text!r}")
+            sc.fail(
+                "ungrounded", f"{s.key}: not grounded: raw[{s.start}:{s.end}]={raw[s.start : s.end]!r} != {s.text!r}"
+            )
         if s.source != "table":
             continue
         sc.table_stats += 1
         if s.key not in owner:
-            sc.failures.append(f"{s.key}: not a key of {t.form.name}, got {s.value!r} from {s.text!r}")
+            sc.fail("wrong", f"{s.key}: not a key of {t.form.name}, got {s.value!r} from {s.text!r}")
             continue
         entry = t.entries[s.key]
         label = next(x.label for x in t.form.slots if x.key == s.key)
         if entry.value is None:
-            sc.failures.append(f"{s.key} [{label}]: cell is blank ({entry.text!r}), got {s.value!r} from {s.text!r}")
+            sc.fail("blank", f"{s.key} [{label}]: cell is blank ({entry.text!r}), got {s.value!r} from {s.text!r}")
         elif not _same(s.value, entry.value):
-            sc.failures.append(
-                f"{s.key} [{label}]: expected {entry.value!r} from {entry.text!r}, got {s.value!r} from {s.text!r}"
+            sc.fail(
+                "wrong",
+                f"{s.key} [{label}]: expected {entry.value!r} from {entry.text!r}, got {s.value!r} from {s.text!r}",
             )
         elif not s.text or not (s.text in cell_text[s.key] or cell_text[s.key] in s.text):
-            sc.failures.append(
-                f"{s.key} [{label}]: value {s.value!r} read from {s.text!r}, not the cell {entry.text!r}"
-            )
+            sc.fail("wrong", f"{s.key} [{label}]: value {s.value!r} read from {s.text!r}, not the cell {entry.text!r}")
         elif entry.text.endswith("万元") or entry.text.endswith("元"):
             if s.unit != "万元":
-                sc.failures.append(f"{s.key} [{label}]: unit {s.unit!r}, expected '万元' for {entry.text!r}")
+                sc.fail("wrong", f"{s.key} [{label}]: unit {s.unit!r}, expected '万元' for {entry.text!r}")
             else:
                 sc.correct += 1
         else:
@@ -917,8 +940,8 @@ def score(result: Any, report: Report) -> dict[str, Score]:
             elif not got:
                 other = by_key.get(slot.key)
                 how = f"only a {other[0].source} value {other[0].value!r}" if other else "nothing"
-                sc.failures.append(
-                    f"{slot.key} [{slot.label}]: expected {entry.value!r} from {entry.text!r}, got {how}"
+                sc.fail(
+                    "missing", f"{slot.key} [{slot.label}]: expected {entry.value!r} from {entry.text!r}, got {how}"
                 )
     return scores
 
