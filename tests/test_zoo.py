@@ -1,0 +1,163 @@
+"""The layout zoo (issue 13) in the test command: every form in every layout gives back every value.
+
+Per layout x form a few hypothesis examples (derandomized: the same ones on every run) of a
+report holding that form filled at random (``tests/zoo.py``), written to a file and read by
+``Extractor.extract_file``.  Each must give every value of a filled cell under its key with
+source ``table`` (amounts in the key's unit), nothing from a blank cell, every statistic
+grounded.  The full zoo, with many more examples and a recall/precision matrix, is
+``benchmarks/zoo.py``.  The generator itself is checked first against the official 2021 form.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
+
+from nlp_extract.stats import keys as K
+
+from . import zoo
+from .conftest import ROOT
+
+# per layout x form: two fixed fillings with every kind of cell (zoo.showcase) and this many drawn by
+# hypothesis (the first, its simplest, is all blank): 16 layouts x 7 forms well under a minute
+EXAMPLES = 2
+FORM_IDS = [n.replace("二", "t2").replace("三", "t3").replace("四", "t4") for n in zoo.FORMS]  # ASCII test ids
+
+# ----------------------------------------------------------------------------- the generator
+
+
+@pytest.mark.parametrize("name", list(zoo.FORMS), ids=FORM_IDS)
+def test_every_key_of_the_form_is_one_slot(name: str) -> None:
+    form = zoo.FORMS[name]
+    slots = [s.key for s in form.slots]
+    assert len(slots) == len(set(slots))
+    assert set(slots) == zoo.form_keys(form)
+    assert set(slots) <= K.all_keys()
+    assert all(s.unit == "万元" for s in form.slots if s.key.endswith(".amount") or s.key in ("fees.total",))
+    form.owner()  # the cells tile the grid: no overlap, no hole (raises otherwise)
+
+
+def _word_structure(table: Any) -> list[list[tuple[str, int, str]]]:
+    """Per ``<w:tr>``: each ``<w:tc>`` as (text, gridSpan, vMerge)."""
+    from docx.oxml.ns import qn
+
+    rows = []
+    for tr in table._tbl.tr_lst:
+        row = []
+        for tc in tr.tc_lst:
+            text = "".join(t.text or "" for t in tc.iter(qn("w:t"))).strip(" \u3000")
+            row.append((text, tc.grid_span, tc.vMerge or ""))
+        rows.append(row)
+    return rows
+
+
+def _form_structure(form: zoo.Form) -> list[list[tuple[str, int, str]]]:
+    """The form's cells as Word would store them: a row merge is ``restart`` then ``continue`` cells."""
+    rows = []
+    for r, line in enumerate(form.owner()):
+        row, k = [], 0
+        while k < len(line):
+            c = line[k]
+            merge = "" if c.rowspan == 1 else ("restart" if c.row == r else "continue")
+            row.append((c.text if c.row == r else "", c.colspan, merge))
+            k += c.colspan
+        rows.append(row)
+    return rows
+
+
+def test_2021_forms_are_the_official_blank_form() -> None:
+    """Labels, column and row merges of tables 二、三、四 cell by cell as in the official Word template."""
+    import docx
+
+    official = docx.Document(str(ROOT / "tests" / "data" / "template-2021.docx")).tables
+    assert len(official) == 3
+    for table, name in zip(official, ("2021.二", "2021.三", "2021.四"), strict=True):
+        assert _word_structure(table) == _form_structure(zoo.FORMS[name]), name
+
+
+def test_2019_forms_differ_where_the_templates_do() -> None:
+    t2019, t2021 = zoo.FORMS["2019.三"], zoo.FORMS["2021.三"]
+    assert t2019.n_cols == t2021.n_cols and t2021.n_rows - t2019.n_rows == 2  # （六） one row vs three
+    assert zoo.FORMS["2019.四"].cells == zoo.FORMS["2021.四"].cells
+    headers = {c.text for c in zoo.FORMS["2019.二"].cells}
+    assert {"本年新制作数量", "上一年项目数量", "采购总金额", "政府集中采购"} <= headers
+
+
+@settings(max_examples=10, deadline=None, derandomize=True, database=None)
+@given(st.sampled_from(list(zoo.FORMS.values())).flatmap(zoo.reports))
+def test_renderings_hold_every_cell(report: zoo.Report) -> None:
+    """Renderer-independent check of the fillings, and that the HTML and Word files carry exactly the grid."""
+    import io
+
+    import docx
+    from lxml import html as lxml_html
+
+    (t,) = report.tables
+    for key, entry in t.entries.items():
+        if entry.value is None:
+            assert entry.text in zoo.BLANKS
+        else:
+            slot = next(s for s in t.form.slots if s.key == key)
+            assert slot.unit == "万元" or isinstance(entry.value, int)
+    page = lxml_html.fromstring(zoo.render_html(report)[0])
+    (table,) = page.iter("table")
+    got = [
+        [(td.text_content(), int(td.get("rowspan", 1)), int(td.get("colspan", 1))) for td in tr]
+        for tr in table.iter("tr")
+    ]
+    want = [[(t.text(c), c.rowspan, c.colspan) for c in row] for row in t.form.rows()]
+    assert got == want
+    word = docx.Document(io.BytesIO(zoo.docx_bytes(report))).tables[0]
+    grid = [[cell.text for cell in row.cells] for row in word.rows]
+    assert grid == [[t.text(c) for c in row] for row in t.form.owner()]
+
+
+def test_pdftotext_columns_are_aligned_by_characters() -> None:
+    """The two space-aligned layouts line values up by display width and by character count."""
+    form = zoo.FORMS["2021.二"]
+    filled = zoo.Filled(form, {s.key: zoo.Entry("7", 7) for s in form.slots})
+    for lines, measure in ((zoo.layout(filled), zoo.width), (zoo.pdftotext(filled), zoo.chars)):
+        rows = [ln for ln in lines if ln.startswith("规章") or ln.startswith("信息内容")]
+        head, values = rows[0], rows[1]
+        starts = [measure(values[:i]) for i, ch in enumerate(values) if ch == "7"]
+        header_starts = [measure(head[: head.index(h)]) for h in ("本年制发件数", "本年废止件数", "现行有效件数")]
+        assert starts == header_starts
+
+
+# ----------------------------------------------------------------------------- the zoo
+
+
+@pytest.mark.parametrize("form_name", list(zoo.FORMS), ids=FORM_IDS)
+@pytest.mark.parametrize("layout_name", list(zoo.LAYOUTS))
+def test_zoo(layout_name: str, form_name: str, extractor: Any, tmp_path: Path) -> None:
+    layout = zoo.LAYOUTS[layout_name]
+    if why := layout.available():
+        pytest.skip(why)
+    failures: list[str] = []
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],  # no shrinking: a failure is reported as found
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+    )
+    @example(zoo.showcase(zoo.FORMS[form_name], 0))
+    @example(zoo.showcase(zoo.FORMS[form_name], 1))
+    @given(zoo.reports(zoo.FORMS[form_name]))
+    def check(report: zoo.Report) -> None:
+        for sc in zoo.run(extractor, report, layout, tmp_path).values():
+            if not sc.perfect:
+                failures.append(
+                    f"recall {sc.recovered}/{sc.expected}, precision {sc.correct}/{sc.table_stats}, "
+                    f"grounded {sc.grounded}/{sc.stats}"
+                )
+                failures.extend(sc.failures[:12])
+
+    check()
+    assert not failures, f"{layout_name} x {form_name}:\n" + "\n".join(failures)
