@@ -130,13 +130,38 @@ def test_pdftotext_columns_are_aligned_by_characters() -> None:
 
 # ----------------------------------------------------------------------------- the zoo
 
+# Layout x form pairs the parser does not yet read in full (issue 13 is open until this is empty):
+# strict, so a pair that starts to pass must leave this list.
+KNOWN_GAPS = {
+    **{
+        ("pipes_grid", f): "an empty slot under a colspan label shifts the row"
+        for f in ("2019.三", "2019.四", "2021.三", "2021.四")
+    },
+    **{
+        ("markdown", f): "an empty slot under a colspan label shifts the row"
+        for f in ("2019.三", "2019.四", "2021.三", "2021.四")
+    },
+    **{
+        (lay, f): "table 二 read from a stream of cells"
+        for lay in ("cell_per_line", "cell_bar", "blank_lines")
+        for f in ("2019.二", "2021.二")
+    },
+    **{
+        (lay, f): "space-aligned columns"
+        for lay in ("layout", "pdftotext", "wrapped")
+        for f in ("2019.二", "2019.三", "2019.四", "2021.二", "2021.三", "2021.四")
+    },
+}
+
 
 @pytest.mark.parametrize("form_name", list(zoo.FORMS), ids=FORM_IDS)
 @pytest.mark.parametrize("layout_name", list(zoo.LAYOUTS))
-def test_zoo(layout_name: str, form_name: str, extractor: Any, tmp_path: Path) -> None:
+def test_zoo(layout_name: str, form_name: str, extractor: Any, tmp_path: Path, request: Any) -> None:
     layout = zoo.LAYOUTS[layout_name]
     if why := layout.available():
         pytest.skip(why)
+    if gap := KNOWN_GAPS.get((layout_name, form_name)):
+        request.applymarker(pytest.mark.xfail(reason=gap, strict=True))
     failures: list[str] = []
 
     @settings(
