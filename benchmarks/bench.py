@@ -88,7 +88,9 @@ def short_texts(n: int, seed: int = 13) -> list[str]:
     import random
 
     rng = random.Random(seed)
-    reports = [t.splitlines(keepends=True) for t in short_sources()]
+    # every line ends with its break, also a report's last (a one-line report has none): lines of two
+    # reports never run together
+    reports = [[line.rstrip("\r\n") + "\n" for line in t.splitlines()] for t in short_sources()]
     lo, hi = SHORT
     pieces: dict[str, None] = {}
     while len(pieces) < n:
