@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .tables import Cell, Row, classify_cell
+from .tables import Cell, Row, classify_cell, grid_rows
 
 _TABLE = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
 _TAG = re.compile(r"<\s*(/?)\s*([a-z][a-z0-9]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I)
@@ -56,29 +56,10 @@ class Table:
 
     def rows(self) -> list[Row]:
         """The grid as explicit rows of cells (labels, then value slots), each cell once."""
-        out: list[Row] = []
-        for r in range(self.n_rows):
-            cells = sorted((c for c in self.cells if c.row == r), key=lambda c: c.column)
-            if not cells:
-                continue
-            typed = [_typed(c) for c in cells]
-            last_label = max((i for i, c in enumerate(typed) if c.kind == "label"), default=-1)
-            row = Row(
-                labels=[c for c in typed if c.kind == "label"],
-                explicit=True,
-                line=r,
-                last_line=r,
-            )
-            for i, c in enumerate(typed):
-                if i <= last_label and c.kind != "label":
-                    continue  # an empty corner or group cell before the row's label
-                if c.kind == "unit":
-                    row.units.append(c)
-                elif c.kind != "label":
-                    row.slots.append(c)
-            if row.labels or any(c.kind == "value" for c in row.slots):
-                out.append(row)
-        return out
+        by_row: dict[int, list[GridCell]] = {}
+        for c in self.cells:
+            by_row.setdefault(c.row, []).append(c)
+        return grid_rows([(r, [_typed(c) for c in sorted(by_row[r], key=lambda c: c.column)]) for r in sorted(by_row)])
 
 
 def _typed(cell: GridCell) -> Cell:

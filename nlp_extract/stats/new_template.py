@@ -162,6 +162,8 @@ def _place(slots: Sequence[Cell], n: int, explicit: bool, sums: Sums | None = No
             return None
         parts = split_run(values, n, sums)
         return list(parts) if parts is not None else None
+    if len(slots) == n and not any(c.kind == "gap" for c in slots):
+        return list(slots)  # every cell shown, "not reported" marks (``/``, ``—``, ``无``) included
     trimmed = list(slots)
     while trimmed and trimmed[-1].kind in ("blank", "gap"):
         trimmed.pop()

@@ -98,6 +98,7 @@ class Line:
     end: int
     text: str
     glued: bool = False  # a piece cut out of a longer line with no separator before it
+    cell_bars: bool = False  # in a run of ``cell |`` lines: a bar ends a cell, a leading bar is no border
 
 
 def iter_lines(text: str) -> Iterator[Line]:
@@ -141,6 +142,46 @@ def _split_positions(line: Line, sep: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _cell_spans(line: Line, sep: str) -> list[tuple[int, int]]:
+    """Where the cells of a pipe or tab row lie, empty ones included.
+
+    A bar with nothing before it, or one opening a line that also ends with a bar, is a
+    border, unless the line is one of a run of ``cell |`` lines (then it closes an empty
+    cell); `` | 5 | 0`` (no closing bar) starts with an empty cell.  Tabs that only indent a
+    line are no cells; leading tabs of a row (a tab later in the line) are its empty cells.
+    """
+    body = line.text
+    if sep == "\t":
+        rest = body.lstrip()
+        if "\t" not in rest.rstrip():
+            offset = len(body) - len(rest)
+            return _split_positions(Line(line.index, line.start + offset, line.end, rest), sep)
+        offset = len(body) - len(body.lstrip(" \u3000"))
+        return _split_positions(Line(line.index, line.start + offset, line.end, body[offset:]), sep)
+    stripped = body.strip()
+    spans = _split_positions(line, sep)
+    if not line.cell_bars and (not body[: body.index(sep)] or (stripped.startswith(sep) and stripped.endswith(sep))):
+        spans = spans[1:]
+    if not body[body.rindex(sep) + 1 :].strip():
+        spans = spans[:-1]
+    return spans
+
+
+def _mark_cell_bars(lines: Sequence[Line]) -> list[Line]:
+    """Lines of ``cell |`` runs marked: consecutive bar lines that all end with a bar, some opening with a cell."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and "|" in out[j].text and out[j].text.replace("|", "").strip():
+            j += 1
+        run = [ln.text.strip() for ln in out[i:j]]
+        if j - i >= 2 and all(t.endswith("|") for t in run) and any(not t.startswith("|") for t in run):
+            out[i:j] = [replace(ln, cell_bars=True) for ln in out[i:j]]
+        i = max(j, i + 1)
+    return out
+
+
 def _numbers_in(text: str, a: int, b: int, line_start: int) -> list[Cell]:
     """``3001 53``: numbers that share a layout cell because the columns were narrow."""
     cells = []
@@ -172,13 +213,8 @@ def _split_line(text: str, line: Line) -> tuple[LineStyle, list[Cell]]:
             n = stripped.count("|")
             a = line.start + body.index("|")
             return "gap", [Cell("|" * n, a, a + len(stripped), "gap", None, a - line.start)]
-        spans = _split_positions(line, "|")
-        if not body[: body.index("|")] or (stripped.startswith("|") and stripped.endswith("|")):
-            spans = spans[1:]  # a border; `` | 5 | 0`` (no closing bar) starts with an empty cell
-        if not body[body.rindex("|") + 1 :].strip():
-            spans = spans[:-1]
         cells = []
-        for a, b in spans:
+        for a, b in _cell_spans(line, "|"):
             piece = text[a:b].strip()
             if not piece:
                 cells.append(Cell("", a, a, "blank", None, a - line.start))
@@ -189,10 +225,8 @@ def _split_line(text: str, line: Line) -> tuple[LineStyle, list[Cell]]:
         if not stripped:
             a = line.start
             return "tab", [Cell("", a, a, "blank", None, 0)]
-        offset = len(body) - len(body.lstrip())
-        inner = Line(line.index, line.start + offset, line.end, body[offset:])
         cells = []
-        for a, b in _split_positions(inner, "\t"):
+        for a, b in _cell_spans(line, "\t"):
             if not text[a:b].strip():
                 cells.append(Cell("", a, a, "blank", None, a - line.start))
             elif (c := _cell(text, a, b, line.start)) is not None:
@@ -477,6 +511,7 @@ def read_rows(text: str, lines: Sequence[Line] | None = None, anchors: re.Patter
         for line in (lines if lines is not None else iter_lines(text))
         for piece in (inline_lines(line, anchors) if len(line.text) > _INLINE_MIN else (line,))
     ]
+    all_lines = _mark_cell_bars(all_lines)
     rows: list[Row] = []
     pos = 0
     for a, b in separated_runs(all_lines):
@@ -487,14 +522,104 @@ def read_rows(text: str, lines: Sequence[Line] | None = None, anchors: re.Patter
 
 
 def _read_plain(text: str, lines: Sequence[Line]) -> list[Row]:
-    """Rows of lines without separator lines: one-cell runs that show their empty cells, then the rest."""
+    """Rows of lines without separator lines: grids and one-cell runs that show their empty cells, then the rest."""
+    runs = sorted(_grid_runs(text, lines) + _one_cell_runs(text, lines), key=lambda r: r[0])
     rows: list[Row] = []
     pos = 0
-    for a, b, run_rows in _one_cell_runs(text, lines):
+    for a, b, run_rows in runs:
+        if a < pos:
+            continue
         rows += _read_line_rows(text, lines[pos:a])
         rows += run_rows
         pos = b
     return rows + _read_line_rows(text, lines[pos:])
+
+
+def grid_rows(grid: Sequence[tuple[int, Sequence[Cell]]]) -> list[Row]:
+    """Rows of a grid, given as (line, cells) with each cell's ``column`` its grid column.
+
+    Labels stand left of values in every form: the value columns are those right of every
+    label that stands left of a value in its row.  An empty cell left of them is a merged
+    label's span, never a blank.  A row without a value has no slots (its empty cells are
+    spans of header cells).
+    """
+    last_label = max(
+        (
+            c.column
+            for _, cells in grid
+            if (first_value := min((x.column for x in cells if x.kind == "value"), default=None)) is not None
+            for c in cells
+            if c.kind == "label" and c.column < first_value
+        ),
+        default=-1,
+    )
+    rows = []
+    for line, cells in grid:
+        row = Row(labels=[c for c in cells if c.kind == "label"], explicit=True, line=line, last_line=line)
+        if any(c.kind == "value" for c in cells):
+            _fill(row, [c for c in cells if c.kind != "label" and c.column > last_label])
+        if row.labels or row.values:
+            rows.append(row)
+    return rows
+
+
+def _grid_spans(line: Line) -> list[tuple[int, int]] | None:
+    """Every cell span of a pipe or tab row, edges included (a border is decided by its run)."""
+    body = line.text
+    sep = "|" if "|" in body else "\t" if "\t" in body.strip() else None
+    if sep is None or not body.replace(sep, "").strip() or _RULE_LINE.match(body.strip()):
+        return None
+    if sep == "\t":
+        return _cell_spans(line, sep)
+    return _split_positions(line, sep)
+
+
+def _grid_runs(text: str, lines: Sequence[Line]) -> list[tuple[int, int, list[Row]]]:
+    """Runs of pipe or tab rows that all have the same number of cells (3 or more): a full grid,
+    where every cell has its column.  An edge column empty in every row is a border; markdown
+    rule lines inside the run are skipped."""
+    out: list[tuple[int, int, list[Row]]] = []
+    i = 0
+    while i < len(lines):
+        first = _grid_spans(lines[i])
+        if first is None or len(first) < 3:
+            i += 1
+            continue
+        grid = [(lines[i], first)]
+        j = i + 1
+        while j < len(lines):
+            if _RULE_LINE.match(lines[j].text.strip()):
+                j += 1
+                continue
+            spans = _grid_spans(lines[j])
+            if spans is None or len(spans) != len(first):
+                break
+            grid.append((lines[j], spans))
+            j += 1
+        if len(grid) >= 2:
+            out.append((i, j, grid_rows(_grid_cells(text, grid))))
+        i = max(j, i + 1)
+    return out
+
+
+def _grid_cells(text: str, grid: Sequence[tuple[Line, list[tuple[int, int]]]]) -> list[tuple[int, list[Cell]]]:
+    """Cells of a run of rows at their columns, border columns left out: the last column when
+    empty in every row, the first when also every row opens with its bar (`` | x`` or a
+    ``cell |`` run opens with an empty cell)."""
+    width = len(grid[0][1])
+    empty = [all(not text[spans[k][0] : spans[k][1]].strip() for _, spans in grid) for k in range(width)]
+    border = all(line.text.startswith("|") and not line.cell_bars for line, _ in grid)
+    first = 1 if empty[0] and border else 0
+    last = width - 1 if empty[-1] else width
+    rows = []
+    for line, spans in grid:
+        cells = []
+        for k in range(first, last):
+            a, b = spans[k]
+            cell = _cell(text, a, b, line.start) if text[a:b].strip() else None
+            cells.append(replace(cell, column=k) if cell else Cell("", a, a, "blank", None, k))
+        rows.append((line.index, cells))
+    return rows
 
 
 def _read_line_rows(text: str, lines: Sequence[Line]) -> list[Row]:
