@@ -639,3 +639,36 @@ def test_indicators_doc_lists_every_key_with_its_form_label_and_unit() -> None:
     doc = (ROOT / "docs" / "INDICATORS.md").read_text(encoding="utf-8")
     assert labels_table() in doc
     assert "| `requests.refused.state_secret.natural_person` | （三）不予公开 1.属于国家秘密 · 自然人 |  |" in doc
+
+
+_TABLE2_ONE_PER_LINE = ["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+
+
+def test_one_cell_per_line_blank_lines_beside_labels() -> None:
+    """A blank line beside a label is an empty cell only where other labels have none."""
+    # 规章's second cell is empty (a blank line after 17); other labels have no blank lines beside them
+    lines = [*_TABLE2_ONE_PER_LINE, "规章", "3", "", "7", "行政规范性文件", "2", "0", "9"]
+    table = by_key(run("\n".join(lines))[0], "table")
+    assert [table.get(f"proactive.rules.{c}") for c in ("repealed",)] == [None]
+    assert [table[f"proactive.rules.{c}"].value for c in ("issued", "in_force")] == [3, 7]
+    assert [table[f"proactive.normative_docs.{c}"].value for c in ("issued", "repealed", "in_force")] == [2, 0, 9]
+    # a blank line after every label is spacing: a row that lost an empty cell gives no value, not a shifted one
+    lines = [*_TABLE2_ONE_PER_LINE, "规章", "", "3", "7", "行政规范性文件", "", "2", "0", "9"]
+    table = by_key(run("\n".join(lines))[0], "table")
+    assert not any(k.startswith("proactive.rules.") for k in table)
+    assert [table[f"proactive.normative_docs.{c}"].value for c in ("issued", "repealed", "in_force")] == [2, 0, 9]
+
+
+def test_pipe_rows_of_one_width_are_a_grid() -> None:
+    """Empty cells under a merged label are no blanks; a leading empty value cell keeps its column."""
+    rows = [
+        "行政复议 |  |  |  |  | 行政诉讼 |  |  |  |  |  |  |  |  | ",
+        "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 |  |  |  |  | 复议后起诉 |  |  |  | ",
+        " |  |  |  |  | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计",
+        " | 1 | 0 | 0 | 1 | 0 | 2 | 0 | 0 | 2 | 0 | 0 | 0 | 0 | 0",
+    ]
+    result, norm = run("四、政府信息公开行政复议、行政诉讼情况\n" + "\n".join(rows))
+    table = by_key(result, "table")
+    assert "review.upheld" not in table
+    assert [table[k].value for k in ("review.corrected", "review.total", "litigation.direct.corrected")] == [1, 1, 2]
+    assert all(raw_span(norm, f) == str(int(f.value)) for f in table.values())

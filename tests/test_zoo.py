@@ -134,11 +134,6 @@ def test_pdftotext_columns_are_aligned_by_characters() -> None:
 # strict, so a pair that starts to pass must leave this list.
 KNOWN_GAPS = {
     **{
-        (lay, f): "table 二 read from a stream of cells"
-        for lay in ("cell_per_line", "cell_bar", "blank_lines")
-        for f in ("2019.二", "2021.二")
-    },
-    **{
         (lay, f): "space-aligned columns"
         for lay in ("layout", "pdftotext", "wrapped")
         for f in ("2019.二", "2019.三", "2019.四", "2021.二", "2021.三", "2021.四")

@@ -378,9 +378,10 @@ def _shown_empties(text: str, lines: Sequence[Line], tokens: Sequence[_Token]) -
 
     Empty cells show as lone ``|`` lines among ``x |`` lines, or as extra blank lines where
     cells are separated by a fixed number of blank lines (the usual gap of the run).  The run counts as
-    showing them only when an empty cell stands between two values: blank lines around
-    labels may be mere spacing, and a table whose crawler dropped its empty cells must not
-    have its values pushed into the wrong columns.
+    showing them only when an empty cell stands between two values, or beside a label where it
+    cannot be spacing (a lone bar; a blank line where other labels have none): blank lines
+    around labels may be mere spacing, and a table whose crawler dropped its empty cells must not have its
+    values pushed into the wrong columns.
     """
     piped = any(t == "cell" and "|" in lines[i].text for i, (t, _) in enumerate(tokens))
     cells: list[Cell] = []
@@ -403,13 +404,24 @@ def _shown_empties(text: str, lines: Sequence[Line], tokens: Sequence[_Token]) -
         between_values = [g for g, a, b in zip(gaps, cells, cells[1:], strict=False) if "label" not in (a.kind, b.kind)]
         if any(g > k and (g - k) % (k + 1) for g in between_values):
             return None  # spacing that no count of empty cells explains (labels may have spacing of their own)
+        # beside a label, a blank line is an empty cell only where other labels have none (not spacing)
+        after = {g for g, a, b in zip(gaps, cells, cells[1:], strict=False) if a.kind == "label" != b.kind}
+        before = {g for g, a, b in zip(gaps, cells, cells[1:], strict=False) if a.kind != "label" == b.kind}
+        beside_labels = len(after) > 1 or len(before) > 1
         filled: list[Cell] = cells[:1]
         for g, cell in zip(gaps, cells[1:], strict=True):
             filled += [Cell("", cell.start, cell.start, "blank", None, 0)] * (max(0, g - k) // (k + 1))
             filled.append(cell)
         cells = filled
+    else:
+        beside_labels = True  # a lone bar among ``x |`` lines is an empty cell wherever it stands
     shown = any(
-        c.kind == "blank" and not c.text and cells[i - 1].kind != "label" and cells[i + 1].kind in ("value", "blank")
+        c.kind == "blank"
+        and not c.text
+        and (
+            (cells[i - 1].kind != "label" and cells[i + 1].kind != "label")
+            or (beside_labels and "label" in (cells[i - 1].kind, cells[i + 1].kind))
+        )
         for i, c in enumerate(cells[1:-1], start=1)
     )
     return _rows_of(cells) if shown else None
