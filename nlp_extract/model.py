@@ -452,7 +452,7 @@ LABELLERS: dict[str, Callable[[float], TrainableLabeller]] = {
 """Trainable labellers by the name ``train --labeller`` and ``config.json`` use; ``c`` is the inverse
 regularisation strength (the CRF's L2 weight is 0.1 / c)."""
 
-DEFAULT_LABELLER = "linear"
+DEFAULT_LABELLER = "crf"
 
 
 def make_labeller(kind: str, c: float = 1.0) -> TrainableLabeller:

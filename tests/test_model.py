@@ -161,6 +161,21 @@ def test_train_writes_the_chosen_labeller(tmp_path: Path) -> None:
         assert isinstance(load_labeller(out), cls)
 
 
+def test_train_writes_a_crf_by_default(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from nlp_extract.cli import main
+
+    data = tmp_path / "gold"
+    data.mkdir()
+    shutil.copy(PACKAGE.parent / "annotations" / "seeds_b.jsonl", data)
+    out = tmp_path / "m"
+    assert main(["train", "--annotations", str(data), "--out", str(out), "--folds", "2", "--quiet"]) == 0
+    assert json.loads((out / "config.json").read_text(encoding="utf-8"))["labeller"] == "crf"
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "metrics.json", "model.crfsuite"]
+
+
 def test_chain_features_read_section_bounds_and_neighbours_within_one_report(reports) -> None:  # type: ignore[no-untyped-def]
     units = [*prepare(reports[0]).contexts, *prepare(reports[1]).contexts]
     n = len(prepare(reports[0]).contexts)
