@@ -12,12 +12,17 @@ model cannot run code.
 cue words).  ``ContextLabeller`` stacks a second linear model on the first one's
 probabilities for the previous and next unit and the unit's section, so that a lead-in
 and its list, or a 问题 paragraph and the 改进 after it, can share a label.
+``CrfLabeller`` (the default) labels a report's units as one chain: a linear-chain CRF
+whose label transitions do that inside the model; it won the grouped cross-validation
+(docs/EVALUATION.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -315,13 +320,139 @@ class ContextLabeller:
         )
 
 
+_NEIGHBOUR_FAMILIES = ("cue:", "first:")
+"""What a CRF unit reads of its neighbours: their tense cues and first two characters (``features.unit_features``)."""
+
+
+def chain_features(units: Sequence[UnitContext], features: Sequence[UnitFeatures]) -> list[dict[str, float]]:
+    """The CRF's observation features of each unit: its own (``featurize``) and a few of its neighbours'.
+
+    The chain's transition weights see only the labels of neighbours; what the neighbours *say*
+    enters here: whether the unit opens or closes its section (a label mostly changes at a heading),
+    and the previous and next unit's ``_NEIGHBOUR_FAMILIES`` features under ``p:`` / ``n:``.  Every
+    name is longer than two characters, so none collides with a character n-gram.
+    """
+    out: list[dict[str, float]] = []
+    for run in documents(units):
+        for i in run:
+            f = features[i].as_dict()
+            u = units[i]
+            if i == run.start or units[i - 1].heading_path != u.heading_path:
+                f["opens_section"] = 1.0
+            if i + 1 == run.stop or units[i + 1].heading_path != u.heading_path:
+                f["closes_section"] = 1.0
+            for prefix, j in (("p:", i - 1), ("n:", i + 1)):
+                if j in run:
+                    f.update(
+                        {prefix + k: v for k, v in features[j].context.items() if k.startswith(_NEIGHBOUR_FAMILIES)}
+                    )
+            out.append(f)
+    return out
+
+
+@dataclass
+class CrfLabeller:
+    """A linear-chain CRF over each report's units (python-crfsuite): labels that see their neighbours' labels.
+
+    Observation features are ``chain_features``; the chain adds label-to-label transition weights,
+    so a lead-in and its list, or the plans after a 问题 paragraph, are labelled together.
+    ``predict`` takes each unit's most probable label by its marginal (so its score is that
+    marginal, and ``predict_proba`` gives all of them).  Training is L-BFGS with elastic-net
+    regularisation (``c1`` L1, ``c2`` L2), deterministic.  The model is crfsuite's own binary
+    file (``model.crfsuite``): loading it runs no code.  ``config.json`` holds its SHA-256, checked
+    before crfsuite reads it (crfsuite reads a cut file past its end).
+    """
+
+    c1: float = 0.0
+    c2: float = 0.1
+    max_iterations: int = 200
+    model: bytes = b""
+    classes: tuple[str, ...] = CLASSES
+
+    def _sequences(self, units: Sequence[UnitContext]) -> list[tuple[range, list[dict[str, float]]]]:
+        features = chain_features(units, [unit_features(u) for u in units])
+        return [(run, features[run.start : run.stop]) for run in documents(units)]
+
+    def fit(self, units: Sequence[UnitContext], labels: Sequence[Label | None]) -> CrfLabeller:
+        import pycrfsuite
+
+        if not units:
+            raise ValueError("no training units")
+        trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+        trainer.set_params({"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations})
+        for run, xseq in self._sequences(units):
+            trainer.append(xseq, [labels[i] or NONE for i in run])
+        with tempfile.TemporaryDirectory(prefix="nlp_extract_crf") as tmp:
+            path = Path(tmp) / "model.crfsuite"
+            trainer.train(str(path))
+            self.model = path.read_bytes()
+        return self
+
+    def _tagger(self) -> Any:
+        import pycrfsuite
+
+        if not self.model:
+            raise ValueError("CrfLabeller is not fitted")
+        tagger = pycrfsuite.Tagger()
+        tagger.open_inmemory(self.model)
+        return tagger
+
+    def predict_proba(self, units: Sequence[UnitContext]) -> np.ndarray:
+        """Each unit's marginal probability of each class (columns: ``classes``; a class never seen in training: 0)."""
+        proba = np.zeros((len(units), len(self.classes)))
+        if not units:
+            return proba
+        tagger = self._tagger()
+        known = [(k, c) for k, c in enumerate(self.classes) if c in set(tagger.labels())]
+        for run, xseq in self._sequences(units):
+            tagger.set(xseq)
+            for t, i in enumerate(run):
+                for k, c in known:
+                    proba[i, k] = tagger.marginal(c, t)
+        return proba
+
+    def predict(self, units: Sequence[UnitContext]) -> list[Prediction]:
+        return _predictions(self.predict_proba(units), self.classes)
+
+    def to_disk(self, path: Path, extra: dict[str, Any] | None = None) -> None:
+        """``config.json`` and ``model.crfsuite`` (the bytes crfsuite wrote)."""
+        if not self.model:
+            raise ValueError("CrfLabeller is not fitted")
+        path.mkdir(parents=True, exist_ok=True)
+        config = {
+            "labeller": "crf",
+            "features": FEATURES_VERSION,
+            "c1": self.c1,
+            "c2": self.c2,
+            "max_iterations": self.max_iterations,
+            "classes": list(self.classes),
+            "model_sha256": hashlib.sha256(self.model).hexdigest(),
+            **(extra or {}),
+        }
+        (path / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (path / "model.crfsuite").write_bytes(self.model)
+
+    @classmethod
+    def from_disk(cls, path: Path) -> CrfLabeller:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        _check_features(config, path)
+        model = (path / "model.crfsuite").read_bytes()
+        if hashlib.sha256(model).hexdigest() != config.get("model_sha256"):  # crfsuite crashes on a cut file
+            raise InputError(f"damaged model in {path}: model.crfsuite is not the file config.json names; retrain it")
+        labeller = cls(config["c1"], config["c2"], config["max_iterations"], model, tuple(config["classes"]))
+        labeller._tagger()
+        return labeller
+
+
 LABELLERS: dict[str, Callable[[float], TrainableLabeller]] = {
     "linear": lambda c: LinearLabeller(c=c),
     "context": lambda c: ContextLabeller(c=c),
+    "crf": lambda c: CrfLabeller(c2=0.1 / c),
 }
-"""Trainable labellers by the name ``train --labeller`` and ``config.json`` use."""
+"""Trainable labellers by the name ``train --labeller`` and ``config.json`` use; ``c`` is the inverse
+regularisation strength (the CRF's L2 weight is 0.1 / c)."""
 
-DEFAULT_LABELLER = "linear"
+DEFAULT_LABELLER = "crf"
 
 
 def make_labeller(kind: str, c: float = 1.0) -> TrainableLabeller:
@@ -341,4 +472,6 @@ def load_labeller(model_dir: Path) -> Labeller:
         return LinearLabeller.from_disk(model_dir)
     if kind == "context":
         return ContextLabeller.from_disk(model_dir)
+    if kind == "crf":
+        return CrfLabeller.from_disk(model_dir)
     raise InputError(f"unknown labeller {kind!r} in {model_dir / 'config.json'}")

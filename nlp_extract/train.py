@@ -52,7 +52,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 LABELLER_HELP = (
-    "linear: one logistic regression per unit; context: a second pass over the neighbours' probabilities "
+    "crf: a linear-chain CRF over each report's units; linear: one logistic regression per unit; "
+    "context: a second linear pass over the neighbours' probabilities "
     f"(default {DEFAULT_LABELLER})"
 )
 
@@ -62,7 +63,7 @@ def register(sub: Any) -> None:
     p.add_argument("--annotations", required=True, help="JSONL file or directory of them")
     p.add_argument("--out", required=True, help="model directory to write")
     p.add_argument("--folds", type=int, default=5, help="folds of the report-grouped cross-validation")
-    p.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    p.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength (crf: L2 weight 0.1 / c)")
     p.add_argument("--labeller", choices=sorted(LABELLERS), default=DEFAULT_LABELLER, help=LABELLER_HELP)
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(handler=cmd_train)

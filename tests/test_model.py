@@ -12,7 +12,16 @@ import pytest
 
 import nlp_extract
 from nlp_extract.evaluate import prepare, training_units
-from nlp_extract.model import ContextLabeller, LinearLabeller, documents, load_labeller, neighbour_features
+from nlp_extract.features import unit_features
+from nlp_extract.model import (
+    ContextLabeller,
+    CrfLabeller,
+    LinearLabeller,
+    chain_features,
+    documents,
+    load_labeller,
+    neighbour_features,
+)
 
 PACKAGE = Path(nlp_extract.__file__).resolve().parent
 
@@ -144,9 +153,97 @@ def test_train_writes_the_chosen_labeller(tmp_path: Path) -> None:
     data = tmp_path / "gold"
     data.mkdir()
     shutil.copy(PACKAGE.parent / "annotations" / "seeds_b.jsonl", data)  # two sample reports
-    for kind, cls in (("context", ContextLabeller), ("linear", LinearLabeller)):
+    for kind, cls in (("context", ContextLabeller), ("linear", LinearLabeller), ("crf", CrfLabeller)):
         out = tmp_path / kind
         args = ["train", "--annotations", str(data), "--out", str(out), "--folds", "2", "--quiet", "--labeller", kind]
         assert main(args) == 0
         assert json.loads((out / "config.json").read_text(encoding="utf-8"))["labeller"] == kind
         assert isinstance(load_labeller(out), cls)
+
+
+def test_train_writes_a_crf_by_default(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from nlp_extract.cli import main
+
+    data = tmp_path / "gold"
+    data.mkdir()
+    shutil.copy(PACKAGE.parent / "annotations" / "seeds_b.jsonl", data)
+    out = tmp_path / "m"
+    assert main(["train", "--annotations", str(data), "--out", str(out), "--folds", "2", "--quiet"]) == 0
+    assert json.loads((out / "config.json").read_text(encoding="utf-8"))["labeller"] == "crf"
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "metrics.json", "model.crfsuite"]
+
+
+def test_chain_features_read_section_bounds_and_neighbours_within_one_report(reports) -> None:  # type: ignore[no-untyped-def]
+    units = [*prepare(reports[0]).contexts, *prepare(reports[1]).contexts]
+    n = len(prepare(reports[0]).contexts)
+    assert n > 3 and len(units) > n + 3
+    features = [unit_features(u) for u in units]
+    f = chain_features(units, features)
+    assert len(f) == len(units)
+    # a unit's own features are all there, as featurize scales them
+    assert all(f[i].items() >= features[i].as_dict().items() for i in range(len(units)))
+    for i in range(len(units)):
+        first = i in (0, n)
+        assert ("opens_section" in f[i]) == (first or units[i - 1].heading_path != units[i].heading_path)
+        assert any(k.startswith("p:") for k in f[i]) != first  # every unit has a first: feature to pass on
+    assert not any(k.startswith("n:") for k in f[n - 1]) and "closes_section" in f[n - 1]
+    # what a neighbour passes on is what it says itself
+    prev_said = {k[2:] for k in f[2] if k.startswith("p:")}
+    assert prev_said and prev_said <= features[1].context.keys()
+    assert next(k for k in features[1].context if k.startswith("first:")) in prev_said
+
+
+@pytest.fixture(scope="module")
+def crf(reports):  # type: ignore[no-untyped-def]
+    units, labels = training_units(reports)
+    return units, labels, CrfLabeller().fit(units, labels)
+
+
+def test_crf_is_deterministic_and_survives_disk(crf, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    units, labels, a = crf
+    b = CrfLabeller().fit(units, labels)
+    assert a.model == b.model  # byte-identical model files
+    a.to_disk(tmp_path / "m")
+    assert (tmp_path / "m" / "model.crfsuite").read_bytes() == a.model
+    loaded = load_labeller(tmp_path / "m")
+    assert isinstance(loaded, CrfLabeller)
+    assert loaded.predict(units) == a.predict(units)
+    assert not any(p.suffix in (".pkl", ".pickle", ".joblib") for p in (tmp_path / "m").rglob("*"))
+    right = sum(p == g for (p, _), g in zip(a.predict(units), labels, strict=True))
+    assert right / len(units) > 0.9  # it fits its own training data
+
+
+def test_crf_marginals_are_its_predictions(crf) -> None:  # type: ignore[no-untyped-def]
+    units, _, model = crf
+    proba = model.predict_proba(units)
+    assert proba.shape == (len(units), len(model.classes))
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    predicted = model.predict(units)
+    best = proba.argmax(axis=1)
+    assert [label or "none" for label, _ in predicted] == [model.classes[k] for k in best]
+    assert [score for _, score in predicted] == [round(float(proba[i, k]), 4) for i, k in enumerate(best)]
+    assert model.predict_proba([]).shape == (0, len(model.classes))
+
+
+def test_crf_label_depends_on_the_neighbours(crf) -> None:  # type: ignore[no-untyped-def]
+    """A chain: the same unit scored alone and inside its report gets other probabilities."""
+    units, _, model = crf
+    run = documents(units)[0]
+    inside = model.predict_proba([units[i] for i in run])
+    alone = np.vstack([model.predict_proba([units[i]]) for i in run])
+    assert not np.allclose(inside, alone, atol=1e-3)
+
+
+def test_damaged_crf_model_is_refused_on_load(crf, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """crfsuite itself reads a cut file past its end (a crash): the checksum in config.json refuses it first."""
+    from nlp_extract.errors import InputError
+
+    _, _, model = crf
+    model.to_disk(tmp_path / "m")
+    for damaged in (model.model[:1000], model.model[:-1], b"x" + model.model[1:]):
+        (tmp_path / "m" / "model.crfsuite").write_bytes(damaged)
+        with pytest.raises(InputError, match="damaged model"):
+            load_labeller(tmp_path / "m")
