@@ -53,6 +53,7 @@ Each file is run through ``Extractor.extract_file`` (the public API) and compare
 from __future__ import annotations
 
 import argparse
+import bisect
 import contextlib
 import difflib
 import html
@@ -66,7 +67,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,9 +82,16 @@ from nlp_extract.readers import read_document  # noqa: E402
 from nlp_extract.structure import analyse  # noqa: E402
 
 SOURCES = (ROOT / "examples", ROOT / "tests" / "data", ROOT.parent / "shared" / "corpus" / "reports")
-FORMATS = ("html", "html-gbk", "docx", "pdf", "pdf-plain")
+FORMATS = ("html", "html-gbk", "docx", "pdf", "pdf-plain", "html-in-txt", "html-in-script")
 TARGET = 0.95
-SUFFIX = {"html": ".html", "html-gbk": ".gbk.html", "docx": ".docx", "docx-plain": ".plain.docx"}
+SUFFIX = {
+    "html": ".html",
+    "html-gbk": ".gbk.html",
+    "docx": ".docx",
+    "docx-plain": ".plain.docx",
+    "html-in-txt": ".markup.txt",
+    "html-in-script": ".script.txt",
+}
 PDF_FROM = {"pdf": "docx", "pdf-plain": "docx-plain"}  # each PDF is LibreOffice's rendering of that .docx
 
 # ----------------------------------------------------------------------------- the report as blocks
@@ -107,6 +115,7 @@ class Table:
     cells: list[Cell]
     n_rows: int
     width: int
+    form: str | None = None  # the national form it is ("2021.三"), when built from one
 
     def rows(self) -> list[list[Cell]]:
         """Cells that start in each row, left to right (the HTML order)."""
@@ -149,12 +158,14 @@ def _level(label: str) -> int:
     return next((lvl for pat, lvl in _LEVELS if pat.match(label)), 0)
 
 
-def report_blocks(raw: str) -> list[Block]:
-    """The report as paragraphs and tables: table regions of the txt rebuilt as grids where possible."""
+def report_blocks(raw: str, region: Callable[[int, int], list[Block] | None] | None = None) -> list[Block]:
+    """The report as paragraphs and tables: table regions of the txt rebuilt as grids where possible.
+
+    ``region(i, j)``, when given, may supply the blocks of the table region of lines ``i:j`` itself
+    (None: rebuild it from its lines).
+    """
     lines = raw.split("\n")
-    kinds = [ln.kind for ln in analyse(normalise(raw).text)]
-    if len(kinds) != len(lines):  # normalisation never removes a newline; be safe all the same
-        kinds = [ln.kind for ln in analyse(raw)]
+    kinds = line_kinds(raw)
     # a short line the structure step left out between table lines ("商业" between header cells) is a cell too
     for k, kind in enumerate(kinds):
         if kind == "paragraph" and _short(lines[k]) and _more_table(kinds, k + 1) and _more_table(kinds, k, -1):
@@ -168,7 +179,8 @@ def report_blocks(raw: str) -> list[Block]:
                 (kinds[j] == "table" and not _prose(lines[j])) or (kinds[j] == "blank" and _more_table(kinds, j))
             ):
                 j += 1
-            blocks.extend(_table_blocks(lines[i:j]))
+            given = region(i, j) if region is not None else None
+            blocks.extend(given if given is not None else _table_blocks(lines[i:j]))
             i = j
             continue
         text = lines[i].strip()
@@ -176,6 +188,22 @@ def report_blocks(raw: str) -> list[Block]:
             blocks.append(text)
         i += 1
     return blocks
+
+
+def line_kinds(raw: str) -> list[str]:
+    """The structure step's kind of each line of ``raw`` (a line it cut into pieces: ``table`` if any piece is)."""
+    text = normalise(raw).text
+    if text.count("\n") != raw.count("\n"):  # normalisation never removes a newline; be safe all the same
+        text = raw
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    pieces: list[list[str]] = [[] for _ in starts]
+    for ln in analyse(text):
+        pieces[bisect.bisect_right(starts, ln.start) - 1].append(ln.kind)
+    kinds = []
+    for ks in pieces:
+        real = [k for k in ks if k != "blank"]
+        kinds.append("table" if "table" in real else real[0] if real else "blank")
+    return kinds
 
 
 def _prose(line: str) -> bool:
@@ -516,7 +544,8 @@ _PAGE = """<!DOCTYPE html>
 """
 
 
-def table_html(table: Table) -> str:
+def table_html(table: Table, sep: str = "\n") -> str:
+    """The table as a CMS editor writes it: ``rowspan``/``colspan``, a cell's lines as ``<p>``; ``sep`` between rows."""
     rows = []
     for row in table.rows():
         tds = []
@@ -527,8 +556,9 @@ def table_html(table: Table) -> str:
             paras = "".join(f'<p align="center">{html.escape(t)}</p>' for t in c.text.split("\n"))
             tds.append(f'<td{span} valign="center">{paras}</td>')
         rows.append("<tr>" + "".join(tds) + "</tr>")
-    body = "\n".join(rows)
-    return f'<table border="1" cellspacing="0" cellpadding="0" width="100%">\n<tbody>\n{body}\n</tbody>\n</table>'
+    body = sep.join(rows)
+    head = '<table border="1" cellspacing="0" cellpadding="0" width="100%">'
+    return f"{head}{sep}<tbody>{sep}{body}{sep}</tbody>{sep}</table>"
 
 
 _HEADING_LINE = re.compile(
@@ -557,6 +587,23 @@ def build_html(blocks: Sequence[Block], *, charset: str = "utf-8") -> bytes:
         parts.append(table_html(b) if isinstance(b, Table) else paragraph_html(b))
     page = _PAGE.format(charset=charset, title=html.escape(report_title(blocks)), body="\n".join(parts))
     return page.encode("gbk" if charset == "gbk" else "utf-8", errors="xmlcharrefreplace")
+
+
+def build_markup_text(blocks: Sequence[Block], *, script: bool = False) -> bytes:
+    """A .txt as a crawler that kept the page source writes it: one line per paragraph, each table's markup.
+
+    ``script``: the markup sits in a page script's string literal (``var html = '<table>…';``), as
+    pages that draw their tables with ``document.write`` have it; otherwise one line of ``<table>`` source.
+    """
+    lines = []
+    for b in blocks:
+        if isinstance(b, str):
+            lines.append(b)
+        elif script:
+            lines += [f"var html = '{table_html(b, sep='')}';", "document.write(html);"]
+        else:
+            lines.append(table_html(b, sep=""))
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 # ----------------------------------------------------------------------------- DOCX and PDF
@@ -594,29 +641,39 @@ def build_docx(blocks: Sequence[Block], path: Path, *, official: bool = True) ->
                 if not _is_heading_line(b):
                     para.paragraph_format.first_line_indent = Pt(21)
             continue
-        t = document.add_table(rows=b.n_rows, cols=b.width)
-        t.style = document.styles["Table Grid"]
-        for c in b.cells:
-            cell = t.cell(c.row, c.col)
-            if c.rowspan > 1 or c.colspan > 1:
-                cell = cell.merge(t.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
-            lines = c.text.split("\n")
-            cell.text = lines[0]
-            for extra in lines[1:]:
-                cell.add_paragraph(extra)
+        add_word_table(document, b)
     document.save(str(path))
+
+
+def add_word_table(document: Any, b: Table) -> None:
+    """A ruled Word table ("Table Grid") with the grid's merges: ``w:gridSpan`` across, ``w:vMerge`` down."""
+    from docx.table import _Cell
+
+    t = document.add_table(rows=b.n_rows, cols=b.width)
+    t.style = document.styles["Table Grid"]
+    tcs = [list(tr.tc_lst) for tr in t._tbl.tr_lst]  # every grid position's <w:tc> before any merge
+    for c in b.cells:
+        cell = _Cell(tcs[c.row][c.col], t)
+        if c.rowspan > 1 or c.colspan > 1:
+            cell = cell.merge(_Cell(tcs[c.row + c.rowspan - 1][c.col + c.colspan - 1], t))
+        lines = c.text.split("\n")
+        cell.text = lines[0]
+        for extra in lines[1:]:
+            cell.add_paragraph(extra)
 
 
 def build_files(blocks: Sequence[Block], stem: Path, formats: Iterable[str]) -> dict[str, Path]:
     """Write the report in every non-PDF format the requested formats need; returns the paths by format."""
     need = set(formats) | {PDF_FROM[f] for f in formats if f in PDF_FROM}
     out: dict[str, Path] = {}
-    for fmt in ("html", "html-gbk", "docx", "docx-plain"):
+    for fmt in ("html", "html-gbk", "docx", "docx-plain", "html-in-txt", "html-in-script"):
         if fmt not in need:
             continue
         out[fmt] = Path(str(stem) + SUFFIX[fmt])
-        if fmt.startswith("html"):
+        if fmt in ("html", "html-gbk"):
             out[fmt].write_bytes(build_html(blocks, charset="gbk" if fmt == "html-gbk" else "utf-8"))
+        elif fmt.startswith("html-in"):
+            out[fmt].write_bytes(build_markup_text(blocks, script=fmt == "html-in-script"))
         else:
             build_docx(blocks, out[fmt], official=fmt == "docx")
     return out
@@ -700,6 +757,7 @@ class Comparison:
     error: str | None = None
     txt_pairs: int = 0
     fmt_pairs: int = 0
+    table_pairs: int = 0  # the format's statistics read from tables
     common_pairs: int = 0
     missing: list[tuple[str, float]] = field(default_factory=list)
     extra: list[tuple[str, float]] = field(default_factory=list)
@@ -737,6 +795,7 @@ def compare(report: str, fmt: str, base: Extracted, other: Extracted | None, err
         cmp.missing = sorted(base.pairs)
         return cmp
     cmp.fmt_pairs = len(other.pairs)
+    cmp.table_pairs = sum(1 for s in other.doc.stats if s.source == "table")
     cmp.common_pairs = len(base.pairs & other.pairs)
     cmp.missing = sorted(base.pairs - other.pairs)
     cmp.extra = sorted(other.pairs - base.pairs)
@@ -812,14 +871,14 @@ def summarise(results: Sequence[Comparison], fmt: str, subset: str = "all") -> d
 
 def print_table(rows: Sequence[dict[str, Any]]) -> None:
     head = (
-        f"{'format':9} {'subset':12} {'reports':>7} {'err':>3} {'stats =':>8} {'stats P':>8} {'stats R':>8} "
+        f"{'format':14} {'subset':12} {'reports':>7} {'err':>3} {'stats =':>8} {'stats P':>8} {'stats R':>8} "
         f"{'pairs':>11} {'lab(lbl)':>8} {'lab(all)':>8} {'aligned':>8} {'>=95%':>7} {'min':>6}"
     )
     print(head)
     print("-" * len(head))
     for r in rows:
         print(
-            f"{r['format']:9} {r['subset']:12} {r['reports']:7d} {r['errors']:3d} {r['stats_identical']:8.1%} "
+            f"{r['format']:14} {r['subset']:12} {r['reports']:7d} {r['errors']:3d} {r['stats_identical']:8.1%} "
             f"{r['stats_precision']:8.1%} {r['stats_recall']:8.1%} {r['pairs_fmt']:5d}/{r['pairs_txt']:<5d} "
             f"{r['label_agreement_labelled']:8.1%} {r['label_agreement_narrative']:8.1%} "
             f"{r['aligned_narrative']:8.1%} {r['reports_at_target']:3d}/{r['reports']:<3d} {r['min_agreement']:6.1%}"
@@ -842,12 +901,236 @@ def print_failures(results: Sequence[Comparison]) -> None:
             parts.append(f"extra {len(c.extra)}: {_pairs(c.extra)}")
         if c.agreement < TARGET:
             parts.append(f"labels {c.agreement:.1%} (labelled {c.labelled_agreement:.1%}, {c.narrative} chars)")
-        print(f"  {c.fmt:9} {c.report:50} " + "; ".join(parts))
+        print(f"  {c.fmt:14} {c.report:50} " + "; ".join(parts))
 
 
 def _pairs(pairs: Sequence[tuple[str, float]], limit: int = 4) -> str:
     shown = ", ".join(f"{k}={v:g}" for k, v in pairs[:limit])
     return shown + (" …" if len(pairs) > limit else "")
+
+
+# ----------------------------------------------------------------------------- one complete report, every format
+
+COMPLETE = ROOT / "tests" / "data" / "huaian_city_2024.pdf"  # a real report: PDF with ruled tables, 2021 form
+TEMPLATE_DOCX = ROOT / "tests" / "data" / "template-2021.docx"  # the blank official form (国办公开办函〔2021〕30号)
+COMPLETE_FORMATS = ("txt", "html", "html-gbk", "docx", "docx-form", "pdf", "html-in-txt", "html-in-script")
+OFFICIAL_TABLES = ("2021.二", "2021.三", "2021.四")  # the tables of TEMPLATE_DOCX, in order
+
+
+def _zoo() -> Any:
+    """The national forms as grids with their merges (``tests/zoo.py``, checked against the official form)."""
+    from tests import zoo
+
+    return zoo
+
+
+def form_table(form: Any, texts: dict[str, str]) -> Table:
+    """A national form as a grid with its official merges; value slots hold ``texts`` by key (else empty)."""
+    cells = [
+        Cell(c.row, c.col, texts.get(c.slot.key, "") if c.slot is not None else c.text, c.rowspan, c.colspan)
+        for c in form.cells
+    ]
+    return Table(cells, form.n_rows, form.n_cols, form.name)
+
+
+def complete_blocks(base: Extracted) -> list[Block]:
+    """The real report as blocks: its own lines, each table region replaced by the official forms it fills.
+
+    A form goes to the table region holding the first of its values the source gave; each value
+    slot holds the source cell's exact text (``Statistic.text``), so every format carries the
+    same cells as the source, in the national form's grid with its merges.
+    """
+    zoo = _zoo()
+    raw = base.doc.source.text
+    cells = {s.key: s for s in base.doc.stats if s.source == "table"}
+    template = base.doc.meta.template
+    forms = [f for f in zoo.FORMS.values() if f.template == template and any(s.key in cells for s in f.slots)]
+    line_starts = [0]
+    for line in raw.split("\n"):
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    placed: dict[int, list[Any]] = {}
+    for form in forms:
+        first = min(cells[s.key].start for s in form.slots if s.key in cells)
+        line = max(k for k, a in enumerate(line_starts) if a <= first)
+        placed.setdefault(line, []).append(form)
+    texts = {k: s.text for k, s in cells.items()}
+
+    def region(i: int, j: int) -> list[Block] | None:
+        here = [f for line, fs in sorted(placed.items()) if i <= line < j for f in fs]
+        if here:
+            return [form_table(f, texts) for f in here]
+        if any(line_starts[i] <= s.start < line_starts[j] for s in cells.values()):
+            return []  # the rest of a form already placed above
+        return None
+
+    return report_blocks(raw, region)
+
+
+def text_table_rows(table: Table) -> list[str]:
+    """Pipe rows as text from Word gives them: a merged cell once, an empty cell where a row merge reaches."""
+    owner: dict[tuple[int, int], Cell] = {
+        (r, k): c for c in table.cells for r in range(c.row, c.row + c.rowspan) for k in range(c.col, c.col + c.colspan)
+    }
+    rows = []
+    for r in range(table.n_rows):
+        out, k = [], 0
+        while k < table.width:
+            c = owner[(r, k)]
+            out.append(c.text.replace("\n", "") if c.row == r else "")
+            k = c.col + c.colspan
+        rows.append(" | ".join(out) + " |")
+    return rows
+
+
+def build_text(blocks: Sequence[Block]) -> bytes:
+    """The report as a plain .txt: one line per paragraph, tables as pipe rows (tests/data/43_* has this layout)."""
+    lines: list[str] = []
+    for b in blocks:
+        lines += [b] if isinstance(b, str) else text_table_rows(b)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def build_form_docx(blocks: Sequence[Block], path: Path, template: Path = TEMPLATE_DOCX) -> None:
+    """The blank official form filled in: its paragraphs replaced by the report's, its own tables filled.
+
+    Each table of the form keeps Word's XML as the form has it (``w:gridSpan``, ``w:vMerge``,
+    widths, borders, fonts); its empty value cells get the report's values at their grid
+    positions.  Tables that are not among the official ones are added as ruled Word tables.
+    """
+    import copy
+
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(template))
+    body = document.element.body
+    official = {name: tbl for name, tbl in zip(OFFICIAL_TABLES, body.iterchildren(qn("w:tbl")), strict=False)}
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    for b in blocks:
+        if isinstance(b, str):
+            document.add_paragraph(b)
+        elif b.form in official:
+            tbl = copy.deepcopy(official[b.form])
+            _fill_word_table(tbl, b)
+            body.insert(len(body) - 1, tbl)  # before the section properties
+            document.add_paragraph("")
+        else:
+            add_word_table(document, b)
+    document.save(str(path))
+
+
+def _fill_word_table(tbl: Any, table: Table) -> None:
+    """Write each grid cell's text into the ``w:tc`` that starts at its grid position, where the form has none."""
+    from docx.oxml.ns import qn
+
+    by_position = {(c.row, c.col): c for c in table.cells}
+    for r, tr in enumerate(tbl.iterchildren(qn("w:tr"))):
+        before = tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}")
+        col = int(before.get(qn("w:val"))) if before is not None else 0
+        for tc in tr.iterchildren(qn("w:tc")):
+            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            cell = by_position.get((r, col))
+            if cell is not None and cell.text and not "".join(tc.itertext()).strip(" \u3000\xa0\t"):
+                _set_word_cell(tc, cell.text)
+            col += int(span.get(qn("w:val"))) if span is not None else 1
+
+
+def _set_word_cell(tc: Any, text: str) -> None:
+    """The cell's first paragraph (its properties and run format kept) holds ``text``; other paragraphs go."""
+    import copy
+
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraphs = tc.findall(qn("w:p"))
+    for p in paragraphs[1:]:
+        tc.remove(p)
+    p = paragraphs[0]
+    runs = p.findall(qn("w:r"))
+    rpr = runs[0].find(qn("w:rPr")) if runs else None
+    for run in runs:
+        p.remove(run)
+    run = OxmlElement("w:r")
+    if rpr is not None:
+        run.append(copy.deepcopy(rpr))
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    run.append(t)
+    p.append(run)
+
+
+def build_complete(source: Path, base: Extracted, workdir: Path, formats: Sequence[str]) -> dict[str, Path]:
+    """The report in every format: the source itself (for ``pdf``, when it is one), the rest built from its blocks.
+
+    Without a PDF source, ``pdf`` is LibreOffice's rendering of the filled-in official form.
+    """
+    blocks = complete_blocks(base)
+    stem = workdir / source.stem
+    out: dict[str, Path] = {}
+    builders: dict[str, tuple[str, Callable[[Path], None]]] = {
+        "txt": (".txt", lambda p: p.write_bytes(build_text(blocks))),
+        "html": (".html", lambda p: p.write_bytes(build_html(blocks))),
+        "html-gbk": (".gbk.html", lambda p: p.write_bytes(build_html(blocks, charset="gbk"))),
+        "docx": (".docx", lambda p: build_docx(blocks, p)),
+        "docx-form": (".form.docx", lambda p: build_form_docx(blocks, p)),
+        "html-in-txt": (".markup.txt", lambda p: p.write_bytes(build_markup_text(blocks))),
+        "html-in-script": (".script.txt", lambda p: p.write_bytes(build_markup_text(blocks, script=True))),
+    }
+    for fmt in formats:
+        if fmt in builders:
+            suffix, build = builders[fmt]
+            out[fmt] = Path(str(stem) + suffix)
+            build(out[fmt])
+    if "pdf" in formats:
+        if source.suffix.lower() == ".pdf":
+            out["pdf"] = source
+        elif "docx-form" in out:
+            made = build_pdfs([out["docx-form"]], workdir / "pdf")
+            if out["docx-form"] in made:
+                out["pdf"] = made[out["docx-form"]]
+    return out
+
+
+def complete_parity(
+    source: Path, extractor: Extractor, workdir: Path, formats: Sequence[str] = COMPLETE_FORMATS
+) -> tuple[Extracted, dict[str, Path], list[Comparison]]:
+    """Every format of one complete report compared with the source file's own result."""
+    base = extract(extractor, source)
+    files = build_complete(source, base, workdir, formats)
+    results = [compare_file(source.name, fmt, base, files.get(fmt), extractor) for fmt in formats]
+    return base, files, results
+
+
+def print_complete(source: Path, base: Extracted, files: dict[str, Path], results: Sequence[Comparison]) -> None:
+    """Per format: its file, statistics (all / from tables), and how they differ from the source's."""
+    n_table = sum(1 for s in base.doc.stats if s.source == "table")
+    print(f"one complete report: {source} ({base.doc.source.format}, template {base.doc.meta.template})")
+    print(f"source: {len(base.pairs)} statistics ({n_table} from tables)\n")
+    head = (
+        f"{'format':15} {'file':28} {'stats':>6} {'table':>6} {'= src':>6} {'missing':>8} {'extra':>6} {'lab(all)':>9}"
+    )
+    print(head)
+    print("-" * len(head))
+    for c in results:
+        path = files.get(c.fmt)
+        name = path.name if path is not None else "-"
+        if c.error:
+            print(f"{c.fmt:15} {name[-28:]:28} {c.error}")
+            continue
+        print(
+            f"{c.fmt:15} {name[-28:]:28} {c.fmt_pairs:6d} {c.table_pairs:6d} {'yes' if c.stats_identical else 'NO':>6} "
+            f"{len(c.missing):8d} {len(c.extra):6d} {c.agreement:9.1%}"
+        )
+    built = [c for c in results if not c.error]
+    same = all(c.stats_identical for c in built)
+    verdict = "yes" if same else "NO"
+    print(f"\n{len(built)}/{len(results)} formats built; statistics identical across all of them: {verdict}")
+    for c in built:
+        if c.missing or c.extra:
+            print(f"  {c.fmt}: missing {_pairs(c.missing, 8)}; extra {_pairs(c.extra, 8)}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -856,7 +1139,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--formats", default=",".join(FORMATS), help="comma-separated subset of " + ",".join(FORMATS))
     ap.add_argument("--keep", type=Path, help="write the built files here (default: a temporary directory)")
     ap.add_argument("--json", type=Path, help="write per-report results and the summary as JSON")
+    ap.add_argument(
+        "--complete",
+        nargs="?",
+        type=Path,
+        const=COMPLETE,
+        help=f"one complete real report (default {COMPLETE.relative_to(ROOT)}) in every format of "
+        f"{','.join(COMPLETE_FORMATS)}, each compared with the source file",
+    )
     args = ap.parse_args(argv)
+    if args.complete is not None:
+        return main_complete(args.complete, args.keep, args.json)
     formats = [f for f in args.formats.split(",") if f]
     unknown = set(formats) - set(FORMATS)
     if unknown:
@@ -908,6 +1201,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             encoding="utf-8",
         )
     return 0
+
+
+def main_complete(source: Path, keep: Path | None, json_out: Path | None) -> int:
+    """``--complete``: one real report in every format; exit 1 unless all give the source's statistics."""
+    extractor = Extractor.load()
+    with contextlib.ExitStack() as stack:
+        workdir = keep or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="parity_complete_")))
+        workdir.mkdir(parents=True, exist_ok=True)
+        base, files, results = complete_parity(source, extractor, workdir)
+        print_complete(source, base, files, results)
+    if json_out:
+        json_out.write_text(
+            json.dumps([c.__dict__ | {"agreement": c.agreement} for c in results], ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
+    return 0 if all(c.stats_identical for c in results if not c.error) else 1
 
 
 if __name__ == "__main__":

@@ -630,7 +630,6 @@ def _read_docx(data: bytes, name: str, limits: Limits) -> str:
     """Body paragraphs and tables in document order; merged cells repeated over the grid."""
     import docx
     from docx.oxml.ns import qn
-    from docx.table import Table
 
     _check_zip(data, name, limits.max_unpacked_bytes)
     document = docx.Document(io.BytesIO(data))
@@ -645,7 +644,7 @@ def _read_docx(data: bytes, name: str, limits: Limits) -> str:
                     x for x in (_SPACE_RUN.sub(" ", s).strip() for s in _docx_paragraph_text(child).split("\n")) if x
                 )
             elif child.tag == tbl_tag:
-                lines.extend(_table_lines(_docx_grid(Table(child, document))))
+                lines.extend(_table_lines(_docx_grid(child)))
             elif child.tag == sdt_tag:  # content controls wrap ordinary paragraphs and tables
                 for content in child.iterchildren(content_tag):
                     blocks(content)
@@ -714,28 +713,51 @@ def _docx_paragraph_text(p: Any) -> str:
     return "".join(out)
 
 
-def _docx_grid(table: Any) -> list[list[str]]:
-    """python-docx repeats a merged cell in each grid slot; pad rows that start or end short.
+def _docx_grid(tbl: Any) -> list[list[str]]:
+    """The table's grid read from Word's table XML; a merged cell's text fills every grid slot it covers.
 
-    A table whose merges python-docx cannot resolve (a vertical merge with no cell above) is
-    read cell by cell instead of failing the whole document.
+    A row starts after ``w:gridBefore`` empty slots; a cell covers ``w:gridSpan`` columns; a cell
+    with ``w:vMerge`` (not ``restart``) continues the cell above at its grid column, and takes its
+    text (none when nothing is above: a malformed merge costs that cell, not the table).  Rows
+    and cells wrapped in content controls (``w:sdt``) or custom XML are read as Word shows them.
     """
     from docx.oxml.ns import qn
 
-    texts: dict[Any, str] = {}  # keyed by the <w:tc> element itself: keeps its proxy alive, unlike id()
+    tr_tag, tc_tag, val = qn("w:tr"), qn("w:tc"), qn("w:val")
+    sdt, sdt_content, custom = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 
-    def text(tc: Any) -> str:
-        if tc not in texts:  # every paragraph in the cell, nested tables included, in order
-            texts[tc] = _cell_text(_docx_paragraph_text(p) for p in tc.iter(qn("w:p")))
-        return texts[tc]
+    def children(el: Any, tag: str) -> Iterator[Any]:
+        for child in el.iterchildren():
+            if child.tag == tag:
+                yield child
+            elif child.tag == sdt:
+                for inner in child.iterchildren(sdt_content):
+                    yield from children(inner, tag)
+            elif child.tag == custom:
+                yield from children(child, tag)
 
-    try:
-        grid = [
-            [""] * row.grid_cols_before + [text(cell._tc) for cell in row.cells] + [""] * row.grid_cols_after
-            for row in table.rows
-        ]
-    except Exception:  # malformed merges
-        grid = [[text(tc) for tc in tr.iterchildren(qn("w:tc"))] for tr in table._tbl.iterchildren(qn("w:tr"))]
+    def number(el: Any, path: str, default: int) -> int:
+        found = el.find(path)
+        try:
+            return max(0, min(int(found.get(val)), 1000)) if found is not None else default
+        except (TypeError, ValueError):
+            return default
+
+    grid: list[list[str]] = []
+    for tr in children(tbl, tr_tag):
+        row = [""] * number(tr, f"{qn('w:trPr')}/{qn('w:gridBefore')}", 0)
+        for tc in children(tr, tc_tag):
+            span = max(1, number(tc, f"{qn('w:tcPr')}/{qn('w:gridSpan')}", 1))
+            merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+            col = len(row)
+            if merge is not None and merge.get(val, "continue") != "restart":
+                above = grid[-1] if grid else []
+                text = above[col] if col < len(above) else ""
+            else:  # every paragraph in the cell, nested tables included, in order
+                text = _cell_text(_docx_paragraph_text(p) for p in tc.iter(qn("w:p")))
+            row += [text] * span
+        row += [""] * number(tr, f"{qn('w:trPr')}/{qn('w:gridAfter')}", 0)
+        grid.append(row)
     width = max((len(r) for r in grid), default=0)
     return [r + [""] * (width - len(r)) for r in grid]
 

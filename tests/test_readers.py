@@ -284,6 +284,33 @@ def test_docx_paragraphs_and_tables_in_document_order(tmp_path):
     ]
 
 
+def test_docx_grid_from_the_table_xml(tmp_path: Path) -> None:
+    """Rows in content controls, a cell merged down with nothing above, a row starting late: read as Word shows them."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    document = docx.Document(str(TEMPLATE))
+    plain = out_lines(read_document(TEMPLATE))
+    tbl = document.tables[1]._tbl  # table 3: vMerge down its label columns, gridSpan across
+    rows = tbl.findall(qn("w:tr"))
+    row = rows[10]  # 三、本年度办理结果 | （三）不予公开 | 4.保护第三方合法权益: two cells continue merges
+    sdt = parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    row.addprevious(sdt)
+    sdt.find(qn("w:sdtContent")).append(row)  # the row now sits in a content control
+    path = tmp_path / "sdt.docx"
+    document.save(str(path))
+    assert out_lines(read_document(path)) == plain  # python-docx's rows skip it; Word shows it
+
+    head = document.tables[2]._tbl.find(qn("w:tr")).find(qn("w:tc"))  # table 4: 行政复议 across five columns
+    head.get_or_add_tcPr().append(parse_xml(f'<w:vMerge {nsdecls("w")} w:val="continue"/>'))  # nothing above it
+    path = tmp_path / "broken.docx"
+    document.save(str(path))
+    lines = out_lines(read_document(path))
+    first_row = lines[lines.index("四、政府信息公开行政复议、行政诉讼情况") + 1]
+    assert first_row.split(" | ") == [*[""] * 5, *["行政诉讼"] * 10]
+    assert [ln for ln in lines if "诉讼" not in ln] == [ln for ln in plain if "诉讼" not in ln]  # the rest as before
+
+
 def test_template_docx_merged_grid():
     """The 2021 template as published: vertical and horizontal merges expanded, order kept."""
     lines = out_lines(read_document(TEMPLATE))

@@ -7,9 +7,10 @@ read here into grids, so their values keep exact offsets into the text (lxml wou
 the structure but not where each cell's text lies).
 
 For matching against the forms a grid becomes rows of the one row model
-(:class:`~nlp_extract.stats.tables.Row`): each cell appears once, in the row where it
-starts (a merged cell is not repeated), and every row is *explicit* — empty cells are
-visible, so positions are exact.
+(:class:`~nlp_extract.stats.tables.Row`): a label appears once, in the row where it starts;
+a value (or blank) cell merged down over several rows is a slot of each of them, as the file
+readers fill every grid slot a merged cell covers; and every row is *explicit* — empty cells
+are visible, so positions are exact.
 """
 
 from __future__ import annotations
@@ -56,10 +57,18 @@ class Table:
 
     def rows(self) -> list[Row]:
         """The grid as explicit rows of cells (labels, then value slots), each cell once."""
-        by_row: dict[int, list[GridCell]] = {}
-        for c in self.cells:
-            by_row.setdefault(c.row, []).append(c)
-        return grid_rows([(r, [_typed(c) for c in sorted(by_row[r], key=lambda c: c.column)]) for r in sorted(by_row)])
+        rows = []
+        for r in range(self.n_rows):
+            if not any(c.row == r for c in self.cells):
+                continue
+            # a value or blank merged down from a row above is this row's slot too (the readers of HTML,
+            # Word and PDF files fill every grid slot a merged cell covers): the slots after it keep their columns
+            cells = sorted(
+                (c for c in self.cells if c.row == r or (c.row < r < c.row + c.row_span and _typed(c).kind != "label")),
+                key=lambda c: c.column,
+            )
+            rows.append((r, [_typed(c) for c in cells]))
+        return grid_rows(rows)
 
 
 def _typed(cell: GridCell) -> Cell:
