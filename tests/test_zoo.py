@@ -146,11 +146,6 @@ KNOWN_GAPS = {
         for lay in ("cell_per_line", "cell_bar", "blank_lines")
         for f in ("2019.二", "2021.二")
     },
-    **{
-        (lay, f): "space-aligned columns"
-        for lay in ("layout", "pdftotext", "wrapped")
-        for f in ("2019.二", "2019.三", "2019.四", "2021.二", "2021.三", "2021.四")
-    },
 }
 
 

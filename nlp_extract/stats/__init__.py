@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..schema import Check, Template
 from .checks import sum_checks, table_vs_text
+from .columns import column_tables
 from .grid import markup_tables
 from .keys import FORM_ANCHORS
 from .model import Figure, StatsResult, warning
@@ -87,19 +88,31 @@ def _truncation(text: str, template: Template | None, table: list[Figure], new: 
 
 
 def table_rows(text: str) -> tuple[list[Row], list[tuple[int, int]]]:
-    """Rows of every table in the text, in text order, and the spans of markup tables.
+    """Rows of every table in the text, in text order, and the spans of tables read as grids.
 
-    Markup tables (``<table>`` source in the text) are read as grids; the text around them is
-    read line by line with the markup blanked out, so each row comes from one reader only.
+    Markup tables (``<table>`` source in the text) and blocks of space-aligned columns are read
+    as grids; the rest of the text is read line by line with those spans blanked out, so each
+    row comes from one reader only.
     """
     grids = markup_tables(text)
-    if not grids:
+    masked = _blanked(text, [(t.start, t.end) for t in grids])
+    aligned = column_tables(masked)
+    spans = [(t.start, t.end) for t in grids] + [(t.start, t.end) for t in aligned]
+    if not spans:
         return read_rows(text, anchors=FORM_ANCHORS), []
-    masked = list(text)
-    for t in grids:
-        masked[t.start : t.end] = re.sub(r"[^\n]", " ", text[t.start : t.end])
-    rows = read_rows("".join(masked), anchors=FORM_ANCHORS) + [row for t in grids for row in t.rows()]
-    return sorted(rows, key=lambda r: r.start), [(t.start, t.end) for t in grids]
+    rows = read_rows(_blanked(masked, spans), anchors=FORM_ANCHORS)
+    rows += [row for t in grids for row in t.rows()] + [row for t in aligned for row in t.rows()]
+    return sorted(rows, key=lambda r: r.start), sorted(spans)
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with these spans turned to spaces (line breaks kept, so lines keep their numbers)."""
+    if not spans:
+        return text
+    out = list(text)
+    for a, b in spans:
+        out[a:b] = re.sub(r"[^\n]", " ", text[a:b])
+    return "".join(out)
 
 
 def extract_all(text: str) -> Extraction:
