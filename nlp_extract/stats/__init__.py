@@ -25,7 +25,7 @@ from .model import Figure, StatsResult, warning
 from .new_template import NewTables, parse_new
 from .old_template import OldTable, parse_old
 from .prose import Family, ProseFigure, find_prose, pick
-from .tables import Row, read_rows
+from .tables import Row, iter_lines, read_rows
 
 __all__ = ["Extraction", "Figure", "StatsResult", "extract_all", "extract_statistics"]
 
@@ -100,15 +100,18 @@ def table_rows(text: str) -> tuple[list[Row], list[tuple[int, int]]]:
     spans = [(t.start, t.end) for t in grids] + [(t.start, t.end) for t in aligned]
     if not spans:
         return read_rows(text, anchors=FORM_ANCHORS), []
-    rows = read_rows(_blanked(masked, spans), anchors=FORM_ANCHORS)
-    rows += [row for t in grids for row in t.rows()] + [row for t in aligned for row in t.rows()]
+    lines = list(iter_lines(masked))
+    rows: list[Row] = []
+    pos = 0
+    for t in aligned:  # whole lines: the text on either side is read apart (a block ends any row)
+        rows += read_rows(masked, lines[pos : t.first_line], anchors=FORM_ANCHORS) + t.rows()
+        pos = t.last_line + 1
+    rows += read_rows(masked, lines[pos:], anchors=FORM_ANCHORS) + [row for t in grids for row in t.rows()]
     return sorted(rows, key=lambda r: r.start), sorted(spans)
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
     """The text with these spans turned to spaces (line breaks kept, so lines keep their numbers)."""
-    if not spans:
-        return text
     out = list(text)
     for a, b in spans:
         out[a:b] = re.sub(r"[^\n]", " ", text[a:b])

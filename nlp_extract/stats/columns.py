@@ -69,13 +69,15 @@ class _Line:
 class ColumnTable:
     """One block read as a grid, and what the grid cannot say.
 
-    ``rows_at``: the text line of each grid row; ``unplaced``: grid rows holding a value with no
-    sure column, with all their value cells in reading order.
+    ``rows_at``: the text line of each grid row; ``span``: the first and last line of the block
+    (wrapped label pieces included); ``unplaced``: grid rows holding a value with no sure column,
+    with all their value cells in reading order.
     """
 
     table: Table
     measure: str
     rows_at: tuple[int, ...]
+    span: tuple[int, int]
     unplaced: tuple[tuple[int, tuple[Cell, ...]], ...] = ()
 
     @property
@@ -85,6 +87,14 @@ class ColumnTable:
     @property
     def end(self) -> int:
         return self.table.end
+
+    @property
+    def first_line(self) -> int:
+        return self.span[0]
+
+    @property
+    def last_line(self) -> int:
+        return self.span[1]
 
     def rows(self) -> list[Row]:
         """The grid's rows (explicit); a row with an unplaced value keeps its values in order, not explicit."""
@@ -122,14 +132,13 @@ def _overlap(x: tuple[int, int], y: tuple[int, int]) -> bool:
 
 
 def _columns(header: Sequence[_Line], m: Measure) -> list[tuple[int, int]]:
-    """Column extents from the header: leaf cells (none standing over two cells of one other line), merged where they overlap."""
+    """Column extents from the header: its leaf cells (none stands over two cells of another line),
+    merged where they overlap."""
     boxes = [[_extent(ln, c, m) for c in ln.cells] for ln in header]
     leaves = []
     for i, line_boxes in enumerate(boxes):
         for box in line_boxes:
-            spans = any(
-                sum(_overlap(box, other) for other in others) >= 2 for j, others in enumerate(boxes) if j != i
-            )
+            spans = any(sum(_overlap(box, other) for other in others) >= 2 for j, others in enumerate(boxes) if j != i)
             if not spans:
                 leaves.append(box)
     columns: list[list[int]] = []
@@ -146,7 +155,7 @@ def _header_like(ln: _Line, left: int) -> bool:
     return ln.kind == "label" and (len(ln.cells) > 1 or ln.cells[0].column > left)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Reading:
     """One block under one measure."""
 
@@ -159,6 +168,7 @@ class _Reading:
     unplaced: set[int]  # data lines with a value that has no sure column
     n_values: int
     n_unplaced: int
+    n_aligned: int  # placed values lined up (in the block's way) with their column's header or values
 
 
 def _read(lines: Sequence[_Line], header: Sequence[int], first: int, name: str) -> _Reading | None:
@@ -233,7 +243,45 @@ def _read(lines: Sequence[_Line], header: Sequence[int], first: int, name: str) 
             else:
                 n_unplaced += len(ks)
                 unplaced.add(i)
-    return _Reading(name, columns, first_value, body, attach, placed, unplaced, n_values, n_unplaced)
+    n_aligned = _aligned(lines, header, placed, columns, m)
+    return _Reading(name, columns, first_value, body, attach, placed, unplaced, n_values, n_unplaced, n_aligned)
+
+
+def _aligned(
+    lines: Sequence[_Line],
+    header: Sequence[int],
+    placed: dict[tuple[int, int], int],
+    columns: Sequence[tuple[int, int]],
+    m: Measure,
+) -> int:
+    """Placed values that line up with their header or another value of their column, in the
+    block's one way of aligning (left edges, right edges or centres, whichever holds most).
+
+    Under the measure a block was laid out by, its cells line up; under another, each row's
+    shift differs with its label, and what lines up does so by chance, in no one way.
+    """
+    boxes: dict[int, list[tuple[int, int]]] = {}
+    for i in header:
+        for c in lines[i].cells:
+            box = _extent(lines[i], c, m)
+            under = [k for k, col in enumerate(columns) if _overlap(box, col)]
+            if len(under) == 1:
+                boxes.setdefault(under[0], []).append(box)
+    values = {key: _extent(lines[key[0]], lines[key[0]].cells[key[1]], m) for key in placed}
+    for key, k in placed.items():
+        boxes.setdefault(k, []).append(values[key])
+    modes: list[Callable[[tuple[int, int], tuple[int, int]], bool]] = [
+        lambda v, o: v[0] == o[0],
+        lambda v, o: v[1] == o[1],
+        lambda v, o: abs(v[0] + v[1] - o[0] - o[1]) <= 1,
+    ]
+    counts = [0] * len(modes)
+    for key, k in placed.items():
+        others = list(boxes[k])
+        others.remove(values[key])
+        for n, lines_up in enumerate(modes):
+            counts[n] += any(lines_up(values[key], o) for o in others)
+    return max(counts)
 
 
 def _may_attach(piece: _Line, i: int, data: int) -> bool:
@@ -248,21 +296,24 @@ def _may_attach(piece: _Line, i: int, data: int) -> bool:
 
 
 def _best(readings: Sequence[_Reading]) -> _Reading | None:
-    """The measure under which the block aligns; where two align as well but place a value differently, it is unplaced."""
+    """The measure under which the block aligns best: fewest values without a sure column, then
+    most values lined up.  Where another measure does as well but places a value elsewhere, that
+    value's row is unplaced (the block could be read either way)."""
     if not readings:
         return None
-    best = min(readings, key=lambda r: r.n_unplaced)
+    best = min(readings, key=lambda r: (r.n_unplaced, -r.n_aligned))
     for other in readings:
-        if other is best or other.n_unplaced != best.n_unplaced or other.body != best.body:
+        if other is best or (other.n_unplaced, other.n_aligned) != (best.n_unplaced, best.n_aligned):
             continue
+        if other.body != best.body:  # as good, and not even over the same lines: no reading
+            return replace(best, n_unplaced=best.n_values)
         differ = {
             i
             for (i, k), col in best.placed.items()
             if (i, k) not in other.placed or other.placed[(i, k)] - other.first_value != col - best.first_value
         }
-        if differ:
-            best.unplaced |= differ
-            best.n_unplaced += sum(1 for (i, _k) in best.placed if i in differ)
+        moved = sum(1 for (i, _k) in best.placed if i in differ)
+        best = replace(best, unplaced=best.unplaced | differ, n_unplaced=best.n_unplaced + moved)
     return best
 
 
@@ -329,14 +380,15 @@ def _grid(lines: Sequence[_Line], header: Sequence[int], r: _Reading) -> ColumnT
         if i in r.unplaced:
             unplaced.append((row, tuple(c for c in ln.cells if c.kind in ("value", "blank"))))
         for k in range(n_values):
-            c = filled.get(k)
-            if c is not None:
-                cells.append(GridCell(row, n_labels + k, 1, 1, c.text, c.start, c.end))
+            value = filled.get(k)
+            if value is not None:
+                cells.append(GridCell(row, n_labels + k, 1, 1, value.text, value.start, value.end))
             else:
                 cells.append(GridCell(row, n_labels + k, 1, 1, "", ln.line.end, ln.line.end))
     start = lines[header[0]].line.start
     end = lines[r.body[-1]].line.end
-    return ColumnTable(Table(tuple(cells), start, end), r.measure, tuple(rows_at), tuple(unplaced))
+    span = (header[0], r.body[-1])
+    return ColumnTable(Table(tuple(cells), start, end), r.measure, tuple(rows_at), span, tuple(unplaced))
 
 
 def column_tables(text: str) -> list[ColumnTable]:
@@ -353,7 +405,7 @@ def column_tables(text: str) -> list[ColumnTable]:
         left = min(c.column for c in lines[i].cells)
         header: list[int] = []
         j = i - 1
-        floor = out[-1].rows_at[-1] if out else -1
+        floor = out[-1].last_line if out else -1
         while j > floor and lines[j].kind in ("blank", "label"):
             if lines[j].kind == "label":
                 if not _header_like(lines[j], left):
