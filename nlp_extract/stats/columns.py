@@ -168,7 +168,7 @@ class _Reading:
     unplaced: set[int]  # data lines with a value that has no sure column
     n_values: int
     n_unplaced: int
-    n_aligned: int  # placed values lined up (in the block's way) with their column's header or values
+    n_aligned: int  # cells lined up with another cell of their column (see _aligned)
 
 
 def _read(lines: Sequence[_Line], header: Sequence[int], first: int, name: str) -> _Reading | None:
@@ -254,34 +254,38 @@ def _aligned(
     columns: Sequence[tuple[int, int]],
     m: Measure,
 ) -> int:
-    """Placed values that line up with their header or another value of their column, in the
-    block's one way of aligning (left edges, right edges or centres, whichever holds most).
+    """Cells that line up with another cell of their column: values, and header cells of different
+    lines, each counted in the way that holds most for them (left edges, right edges or centres).
 
-    Under the measure a block was laid out by, its cells line up; under another, each row's
-    shift differs with its label, and what lines up does so by chance, in no one way.
+    Under the measure a block was laid out by, its cells line up; under another, each line's
+    shift differs with the wide characters before it, and what lines up does so by chance.
     """
-    boxes: dict[int, list[tuple[int, int]]] = {}
+    heads: dict[int, list[tuple[int, tuple[int, int]]]] = {}
     for i in header:
         for c in lines[i].cells:
             box = _extent(lines[i], c, m)
             under = [k for k, col in enumerate(columns) if _overlap(box, col)]
             if len(under) == 1:
-                boxes.setdefault(under[0], []).append(box)
+                heads.setdefault(under[0], []).append((i, box))
     values = {key: _extent(lines[key[0]], lines[key[0]].cells[key[1]], m) for key in placed}
+    members: dict[int, list[tuple[int, tuple[int, int]]]] = {k: list(v) for k, v in heads.items()}
     for key, k in placed.items():
-        boxes.setdefault(k, []).append(values[key])
+        members.setdefault(k, []).append((key[0], values[key]))
     modes: list[Callable[[tuple[int, int], tuple[int, int]], bool]] = [
         lambda v, o: v[0] == o[0],
         lambda v, o: v[1] == o[1],
         lambda v, o: abs(v[0] + v[1] - o[0] - o[1]) <= 1,
     ]
-    counts = [0] * len(modes)
-    for key, k in placed.items():
-        others = list(boxes[k])
-        others.remove(values[key])
-        for n, lines_up in enumerate(modes):
-            counts[n] += any(lines_up(values[key], o) for o in others)
-    return max(counts)
+
+    def count(cells: Sequence[tuple[int, int, tuple[int, int]]]) -> int:
+        """Cells (column, line, box) lined up with a cell of their column on another line, in the best mode."""
+        return max(
+            sum(any(j != i and lines_up(box, o) for j, o in members[k]) for k, i, box in cells) for lines_up in modes
+        )
+
+    head_cells = [(k, i, box) for k, v in heads.items() for i, box in v]
+    value_cells = [(k, key[0], values[key]) for key, k in placed.items()]
+    return count(value_cells) + count(head_cells)
 
 
 def _may_attach(piece: _Line, i: int, data: int) -> bool:
