@@ -130,15 +130,9 @@ def test_pdftotext_columns_are_aligned_by_characters() -> None:
 
 # ----------------------------------------------------------------------------- the zoo
 
-# Layout x form pairs the parser does not yet read in full (issue 13 is open until this is empty):
+# Layout x form pairs the parser does not read in full, each with its cause (empty: every pair is read):
 # strict, so a pair that starts to pass must leave this list.
-KNOWN_GAPS = {
-    **{
-        (lay, f): "space-aligned columns"
-        for lay in ("layout", "pdftotext", "wrapped")
-        for f in ("2019.二", "2019.三", "2019.四", "2021.二", "2021.三", "2021.四")
-    },
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize("form_name", list(zoo.FORMS), ids=FORM_IDS)

@@ -5,7 +5,9 @@ returns one :class:`Figure` per key — the table's value where the table gives 
 the prose's — with offsets into that text, the consistency checks, and the template
 generation the tables show.
 
-Stages: :mod:`.tables` reads every table row in any layout; :mod:`.old_template` matches
+Stages: :mod:`.grid` reads ``<table>`` markup kept in a text and :mod:`.columns` blocks of
+space-aligned columns (``pdftotext -layout``) as grids, where positions say which column a
+value is in; :mod:`.tables` reads every other table row in any layout; :mod:`.old_template` matches
 rows of the pre-2019 统计表 by label; :mod:`.new_template` reads tables 二、三、四 of the
 2019/2021 templates positionally under their headers; :mod:`.prose` maps numbers in
 sentences to keys; :mod:`.checks` checks sums and table against prose.
@@ -18,13 +20,14 @@ from dataclasses import dataclass
 
 from ..schema import Check, Template
 from .checks import sum_checks, table_vs_text
+from .columns import column_tables
 from .grid import markup_tables
 from .keys import FORM_ANCHORS
 from .model import Figure, StatsResult, warning
 from .new_template import NewTables, parse_new
 from .old_template import OldTable, parse_old
 from .prose import Family, ProseFigure, find_prose, pick
-from .tables import Row, read_rows
+from .tables import Row, iter_lines, read_rows
 
 __all__ = ["Extraction", "Figure", "StatsResult", "extract_all", "extract_statistics"]
 
@@ -87,19 +90,34 @@ def _truncation(text: str, template: Template | None, table: list[Figure], new: 
 
 
 def table_rows(text: str) -> tuple[list[Row], list[tuple[int, int]]]:
-    """Rows of every table in the text, in text order, and the spans of markup tables.
+    """Rows of every table in the text, in text order, and the spans of tables read as grids.
 
-    Markup tables (``<table>`` source in the text) are read as grids; the text around them is
-    read line by line with the markup blanked out, so each row comes from one reader only.
+    Markup tables (``<table>`` source in the text) and blocks of space-aligned columns are read
+    as grids; the rest of the text is read line by line with those spans blanked out, so each
+    row comes from one reader only.
     """
     grids = markup_tables(text)
-    if not grids:
+    masked = _blanked(text, [(t.start, t.end) for t in grids])
+    aligned = column_tables(masked)
+    spans = [(t.start, t.end) for t in grids] + [(t.start, t.end) for t in aligned]
+    if not spans:
         return read_rows(text, anchors=FORM_ANCHORS), []
-    masked = list(text)
-    for t in grids:
-        masked[t.start : t.end] = re.sub(r"[^\n]", " ", text[t.start : t.end])
-    rows = read_rows("".join(masked), anchors=FORM_ANCHORS) + [row for t in grids for row in t.rows()]
-    return sorted(rows, key=lambda r: r.start), [(t.start, t.end) for t in grids]
+    lines = list(iter_lines(masked))
+    rows: list[Row] = []
+    pos = 0
+    for t in aligned:  # whole lines: the text on either side is read apart (a block ends any row)
+        rows += read_rows(masked, lines[pos : t.first_line], anchors=FORM_ANCHORS) + t.rows()
+        pos = t.last_line + 1
+    rows += read_rows(masked, lines[pos:], anchors=FORM_ANCHORS) + [row for t in grids for row in t.rows()]
+    return sorted(rows, key=lambda r: r.start), sorted(spans)
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with these spans turned to spaces (line breaks kept, so lines keep their numbers)."""
+    out = list(text)
+    for a, b in spans:
+        out[a:b] = re.sub(r"[^\n]", " ", text[a:b])
+    return "".join(out)
 
 
 def extract_all(text: str) -> Extraction:
