@@ -610,6 +610,7 @@ def test_split_runs_only_where_the_forms_sums_leave_one_split() -> None:
     assert texts(split_run(run("230", "000023"), 7, row_sum)) == ["23", "0", "0", "0", "0", "0", "23"]
     assert texts(split_run(run("000"), 3)) == ["0", "0", "0"]  # as many digits as cells: certain
     assert split_run(run("8855698"), 3) is None  # no sum to decide: no value
+    assert texts(split_run(run("10690"), 1)) == ["10690"]  # a one-column row: the run is its value
     assert split_run(run("1100"), 7, row_sum) is None  # 1|1|0|0 or … several splits fit
     parts = split_run(run("230", "000023"), 7, row_sum)
     assert parts is not None and [(c.start, c.end) for c in parts][:2] == [(0, 2), (2, 3)]
@@ -630,7 +631,7 @@ def test_tables_flattened_into_a_one_line_report(gold: dict[str, Gold]) -> None:
         tp, fn = tp + len(found & expected), fn + len(expected - found)
         unplaced = [c for c in result.checks if c.rule == "table.unplaced"]
         assert unplaced and all("二" in c.message for c in unplaced)  # rows no sum can split are said
-    assert tp / (tp + fn) > 0.9
+    assert tp / (tp + fn) > 0.97  # measured 573/582 over the three: only table 二's three-column runs stay unsplit
 
 
 def test_indicators_doc_lists_every_key_with_its_form_label_and_unit() -> None:

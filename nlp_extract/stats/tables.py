@@ -710,6 +710,8 @@ def split_run(cells: Sequence[Cell], n: int, valid: Callable[[Sequence[int]], bo
     zero and ``valid`` (the form's own sums) accepts the parts; with no rule, only ``n`` digits
     in all are certain.
     """
+    if n == 1 and len(cells) == 1:
+        return [replace(cells[0], run=False)]  # one column: the run is its value, whatever its length
     digits = "".join(c.text for c in cells)
     ends = set(itertools.accumulate(len(c.text) for c in cells))
     if not digits.isdigit() or not 1 <= n <= len(digits) <= 24 or (valid is None and len(digits) != n):
