@@ -353,12 +353,18 @@ def _line_candidates(ln: Line) -> list[_Candidate]:
     return found
 
 
+def _sibling_key(style: str) -> str:
+    """Items of one list: one style, or bare numbers whatever their separator (``3、`` then ``4．``)."""
+    return "num_bare" if style in ("num_dun", "num_dot") else style
+
+
 def inline_headings(lines: Sequence[Line]) -> dict[int, list[tuple[int, int]]]:
     """Headings inside source lines, by line index: ``(start, end)`` of each, in text offsets.
 
     A candidate counts only with the report's own numbering as evidence: the nearest candidate
     of its style before it (whole heading lines included) numbers one less, or the nearest after
-    it one more (``（一）`` then ``（二）``), or it is one of the template's section titles, or it is
+    it one more (``（一）`` then ``（二）``; ``3、`` then ``4．`` count as one list), or it is one of the
+    template's section titles, or it is
     a first item that opens a paragraph (after a sentence end or right after its parent's title),
     or opens a paragraph and heads a list (``（三）规范公开行为1、加强…``).  A lone
     ``（一）予以公开`` in a flattened table, or an item of an inline list that runs on into its
@@ -382,15 +388,16 @@ def inline_headings(lines: Sequence[Line]) -> dict[int, list[tuple[int, int]]]:
 
     by_style = neighbours(lambda m: m.style)
     by_family = neighbours(lambda m: m.family)
+    by_sibling = neighbours(lambda m: _sibling_key(m.style))
     kept: list[_Candidate] = []
     accepted: set[int] = set()
-    for c, style, family in zip(candidates, by_style, by_family, strict=True):
+    for c, style, family, sibling in zip(candidates, by_style, by_family, by_sibling, strict=True):
         opens = c.clear or (c.parent is not None and c.parent in accepted)
         if (
             c.whole
             or c.template
-            or c.marker.number - 1 in (style[0], family[0])
-            or c.marker.number + 1 in (style[1], family[1])
+            or c.marker.number - 1 in (style[0], family[0], sibling[0])
+            or c.marker.number + 1 in (style[1], family[1], sibling[1])
             or (opens and (c.marker.number == 1 or c.governs))
         ):
             kept.append(c)
@@ -484,7 +491,11 @@ def _continued(stack: Sequence[_Open], m: Marker) -> int | None:
     if same_style:
         return same_style[-1]
     same_family = [i for i, o in enumerate(stack) if o.family == m.family and o.number == m.number - 1]
-    return same_family[0] if same_family else None
+    if same_family:
+        return same_family[0]
+    key = _sibling_key(m.style)
+    siblings = [i for i, o in enumerate(stack) if _sibling_key(o.style) == key and o.number == m.number - 1]
+    return siblings[-1] if siblings else None
 
 
 def _is_title(text: str) -> bool:

@@ -6,6 +6,7 @@ them, and the complete one-line reports of the shared corpus must get their outl
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -146,7 +147,7 @@ def test_heading_title_ends_where_its_paragraph_begins():
 
 @pytest.mark.skipif(not (ROOT / "annotations" / "complete.jsonl").exists(), reason="no gold for the complete reports")
 def test_headings_of_complete_reports_against_gold():
-    """Heading F1 on the gold of the eight one-line reports (measured: P 1.000 R 0.908 F1 0.952)."""
+    """Heading F1 on the gold of the eight one-line reports (measured: P 1.000 R 0.917 F1 0.957)."""
     from nlp_extract.annotations import load
 
     tp = npred = ngold = 0
@@ -156,4 +157,33 @@ def test_headings_of_complete_reports_against_gold():
         gold = {(h["start"], h["end"], h["level"]) for h in g.headings}
         tp, npred, ngold = tp + len(pred & gold), npred + len(pred), ngold + len(gold)
     p, r = tp / npred, tp / ngold
-    assert 2 * p * r / (p + r) >= 0.93, (p, r)
+    assert 2 * p * r / (p + r) >= 0.95, (p, r)
+
+
+@pytest.mark.skipif(not (ROOT / "annotations" / "complete.jsonl").exists(), reason="no gold for the complete reports")
+def test_items_of_one_list_with_mixed_separators_continue_it():
+    """``3、政府机构和人事 … 4．重大决定草案``: bare numbers of one list whatever their separator, so an item
+    whose previous sibling has another separator is found, at its sibling's level."""
+    from nlp_extract.annotations import load
+
+    checked = 0
+    for g in load(ROOT / "annotations" / "complete.jsonl"):
+        n = normalise(g.text)
+        pred = {n.to_raw(ln.start, ln.end): ln.level for ln in analyse(n.text) if ln.kind == "heading"}
+        heads = sorted(g.headings, key=lambda h: h["start"])
+        for h, prev in itertools.product(heads, heads):
+            a, b = (
+                match_marker(normalise(g.text[h["start"] : h["end"]]).text),
+                match_marker(normalise(g.text[prev["start"] : prev["end"]]).text),
+            )
+            if (
+                a is not None
+                and b is not None
+                and {a.style, b.style} == {"num_dun", "num_dot"}
+                and a.number == b.number + 1
+                and prev["start"] < h["start"]
+                and prev["level"] == h["level"]
+            ):
+                checked += 1
+                assert pred.get((h["start"], h["end"])) == h["level"], g.text[h["start"] : h["end"]]
+    assert checked >= 1
