@@ -79,6 +79,7 @@ def cut_words(text: str, freq: Mapping[str, int], logtotal: float) -> list[str]:
     single ASCII letters and digits of a route joined again; any other character is a word by itself.
     """
     han = jieba.re_han_default
+    get, log = freq.get, math.log
     out: list[str] = []
     for block in han.split(text):
         if not block:
@@ -90,29 +91,28 @@ def cut_words(text: str, freq: Mapping[str, int], logtotal: float) -> list[str]:
         score = [0.0] * (n + 1)
         end = list(range(n + 1))
         for k in range(n - 1, -1, -1):
-            best = -math.inf
-            i, frag = k, block[k]
-            while frag in freq:  # the dictionary holds every prefix of its words (frequency 0 if no word)
-                if f := freq[frag]:
-                    s = math.log(f) - logtotal + score[i + 1]
-                    if s >= best:
+            best: float | None = None
+            i, f = k, get(block[k])
+            while f is not None:  # the dictionary holds every prefix of its words (frequency 0 if no word)
+                if f:
+                    s = log(f) - logtotal + score[i + 1]
+                    if best is None or s >= best:
                         best, end[k] = s, i
                 i += 1
                 if i == n:
                     break
-                frag = block[k : i + 1]
-            score[k] = best if best > -math.inf else 0.0 - logtotal + score[k + 1]
+                f = get(block[k : i + 1])
+            score[k] = 0.0 - logtotal + score[k + 1] if best is None else best
         x, run = 0, ""
         while x < n:
             y = end[x] + 1
-            word = block[x:y]
-            if y - x == 1 and word in _ASCII_ALNUM:
-                run += word
+            if y - x == 1 and block[x] in _ASCII_ALNUM:
+                run += block[x]
             else:
                 if run:
                     out.append(run)
                     run = ""
-                out.append(word)
+                out.append(block[x:y])
             x = y
         if run:
             out.append(run)

@@ -155,6 +155,13 @@ def match_marker(text: str) -> Marker | None:
     return None
 
 
+# compiled once: every line of a report is tested
+_WHITE = re.compile(r"\s")
+_CLAUSE_MARK = re.compile("[；;：:]")
+_PLAIN_HEADING_BAR = re.compile(r"[\d，。、：；,.:;！？!?（）()《》“”|]")
+_TITLE_WORDS = re.compile(r"报告|年报|工作情况$|^关于")
+
+
 def is_heading_text(text: str, next_text: str = "") -> bool:
     """An enumerated title line: the title only, no sentence body.
 
@@ -166,11 +173,11 @@ def is_heading_text(text: str, next_text: str = "") -> bool:
     if marker is None:
         return False
     title = text[marker.length :].strip()
-    compact = re.sub(r"\s", "", title)
+    compact = _WHITE.sub("", title)
     if not compact or len(compact) > 45:
         return False
     body, last = title[:-1], title[-1]
-    if _SENTENCE_END.search(body) or re.search("[；;：:]", body) or last in "，,、；;":
+    if _SENTENCE_END.search(body) or _CLAUSE_MARK.search(body) or last in "，,、；;":
         return False
     if last in "。.：:":
         following = match_marker(next_text)
@@ -180,10 +187,10 @@ def is_heading_text(text: str, next_text: str = "") -> bool:
 
 def is_plain_heading(text: str, next_text: str) -> bool:
     """An un-numbered body title (``引言``, ``概 述``): very short, no punctuation, before a paragraph."""
-    compact = re.sub(r"\s", "", text)
+    compact = _WHITE.sub("", text)
     return (
         1 < len(compact) <= 8
-        and not re.search(r"[\d，。、：；,.:;！？!?（）()《》“”|]", compact)
+        and not _PLAIN_HEADING_BAR.search(compact)
         and len(next_text) > 30
         and match_marker(next_text) is None
     )
@@ -488,7 +495,7 @@ def _continued(stack: Sequence[_Open], m: Marker) -> int | None:
 
 
 def _is_title(text: str) -> bool:
-    return len(text) < 60 and bool(re.search(r"报告|年报|工作情况$|^关于", text)) and not _SENTENCE_END.search(text)
+    return len(text) < 60 and bool(_TITLE_WORDS.search(text)) and not _SENTENCE_END.search(text)
 
 
 def analyse(text: str) -> list[Line]:
