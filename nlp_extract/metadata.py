@@ -299,18 +299,27 @@ def _name_lines(head: Sequence[str]) -> Iterator[str]:
             yield line
 
 
+# compiled once: these run for every opening line and candidate name
+_NAMED_LEAD = re.compile(r"^[了《\s]+")
+_NAMED_END = re.compile(r"[，,。；;\n（）《》]")
+_REPORT_WORD = re.compile(r"报告|年报")
+_YEAR_PHRASE_RE = re.compile(_YEAR_PHRASE)
+_NOT_NAME_CHAR = re.compile(rf"[^{_CJK}（）]")
+_NAME_CHARS = re.compile(rf"[{_CJK}（）]{{3,30}}")
+
+
 def _named_reports(opening: str) -> Iterator[str]:
     """The report named inside an opening sentence: 现公布XX2018年…报告 / 现编制形成了《XX2023年…报告》."""
     for m in _NAMING_VERB.finditer(opening):
-        rest = re.sub(r"^[了《\s]+", "", opening[m.end() : m.end() + 80])
-        rest = re.split(r"[，,。；;\n（）《》]", rest)[0]
-        if not re.search(r"报告|年报", rest):
+        rest = _NAMED_LEAD.sub("", opening[m.end() : m.end() + 80])
+        rest = _NAMED_END.split(rest)[0]
+        if not _REPORT_WORD.search(rest):
             continue
         if n := _ORG_FIRST.match(rest):
             yield n.group("org")
         if n := _YEAR_FIRST.match(rest):
             yield n.group("org") + (n.group("gov") or "")
-        if (y := re.search(_YEAR_PHRASE, rest)) and y.start() > 0:
+        if (y := _YEAR_PHRASE_RE.search(rest)) and y.start() > 0:
             yield _trailing_name(rest[: y.start()]) or ""  # the name right before the year, after any junk
 
 
@@ -416,7 +425,7 @@ def canonical_name(raw: str, keep_office: bool = False) -> str | None:
     """
     name = _SPACE.sub("", raw).strip("：:，,。、")
     name = _LABEL_WORDS.sub("", name)
-    if re.search(rf"[^{_CJK}（）]", name):
+    if _NOT_NAME_CHAR.search(name):
         name = _strip_spam(name) or ""
     name = _without_stray(name)
     if (m := _GROUP_OFFICE.match(name)) or (not keep_office and (m := _SUB_OFFICE.match(name))):
@@ -469,7 +478,7 @@ def _plausible(name: str) -> bool:
     return bool(
         suffix
         and suffix.start() > 0
-        and re.fullmatch(rf"[{_CJK}（）]{{3,30}}", name)
+        and _NAME_CHARS.fullmatch(name)
         and (not _BAD_START.match(name) or _LEVEL_DEPARTMENT.fullmatch(name))
         and not _BAD_INNER.search(name)
         and not _LEFT_STOP.intersection(name)
@@ -497,6 +506,7 @@ def _fullest(name: str, segments: Sequence[str], head: Sequence[str]) -> str:
 
 _ADDRESS = re.compile(r"地址[:：]?[^，,。；;）)\n]*")
 _SUFFIX_AT_END = re.compile(rf"(?:{_PLACE_SUFFIX})$")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 
 
 def _place_prefix(before: str, min_core: int = 2, end: int | None = None) -> str:
@@ -515,7 +525,7 @@ def _place_prefix(before: str, min_core: int = 2, end: int | None = None) -> str
         while (
             start > 0
             and m.start() - start <= 7  # a longer core is no place: stop reading
-            and re.match(f"[{_CJK}]", before[start - 1])
+            and _CJK_CHAR.match(before[start - 1])
             and before[start - 1] not in _PLACE_STOP
         ):
             if m.start() - start >= max(min_core, 2) and _SUFFIX_AT_END.search(before, max(0, start - 4), start):

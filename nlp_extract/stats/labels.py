@@ -34,12 +34,13 @@ _ENUM = re.compile(
 _PAREN = re.compile(r"（[^（）]{0,40}）|\([^()]{0,40}\)|(?<=.)（[^（）]*$|^[^（）]*）(?=.)")
 _PUNCT = re.compile(r"[\s\u3000“”\"'‘’《》〈〉、，,。.：:；;！!？?·\-—_/|（）()【】\[\]]+")
 _TRAILING_COUNT = re.compile(r"(?:总次数|次数|总数|数)$")
+_WHITESPACE = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=4096)
 def canonical(label: str) -> str:
     """The comparable core of a label: no spaces, enumerators, asides in brackets, punctuation or final 数."""
-    s = re.sub(r"\s+", "", label)
+    s = _WHITESPACE.sub("", label)
     s = _ENUM.sub("", s)
     core = _PAREN.sub("", s)
     s = core if len(_PUNCT.sub("", core)) >= 2 else s  # keep a label that is only a bracket
@@ -191,4 +192,4 @@ def window_similarities(rows: Sequence[Sequence[str]], labels: Sequence[str], wi
 
 def squeeze(text: str) -> str:
     """Text without any whitespace: ``统 计 指 标`` -> ``统计指标``."""
-    return re.sub(r"\s+", "", text)
+    return _WHITESPACE.sub("", text)

@@ -53,11 +53,12 @@ _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN = f"[{CN_NUMERAL_CHARS}]+"
 #: A number as written: arabic digits with an optional 万/亿, or a run of Chinese numerals.
 NUMBER_RE = re.compile(rf"(?<![\d.])(?:{_ARABIC}\s*[万亿]?)(?![\d])|{_CN}")
+_ARABIC_CELL = re.compile(rf"({_ARABIC})\s*([万亿]?)")  # compiled once: parse_arabic reads every table cell
 
 
 def parse_arabic(text: str) -> Number | None:
     """``3,119`` -> 3119, ``96171.6`` -> 96171.6, ``1.1万`` -> 11000; None if not such a number."""
-    m = re.fullmatch(rf"({_ARABIC})\s*([万亿]?)", text.strip())
+    m = _ARABIC_CELL.fullmatch(text.strip())
     if not m:
         return None
     exact = Decimal(m.group(1).replace(",", "")) * _BIG_UNITS.get(m.group(2), 1)  # 256.1亿 stays exact
