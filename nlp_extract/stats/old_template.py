@@ -1,7 +1,7 @@
 """The pre-2019 统计表: rows matched to keys by label, one value per row.
 
-The form has a single value column (统计数) after an optional unit column, so a row's
-value is its first value slot; a blank first slot (empty, ``/``, ``—``, ``无``) means "not
+The form has a value column (统计数, or the year's beside a 历年累计 column) after an optional
+unit column, so a row's value is its first value slot; a blank first slot (empty, ``/``, ``—``, ``无``) means "not
 reported" and gives no figure, never a zero.
 """
 
@@ -16,8 +16,9 @@ from .align import SURE_SCORE, align, score_matrix
 from .keys import PRE2019_ROWS, key_unit
 from .model import Figure
 from .numbers import NUMBER_RE, cell_unit, in_unit
-from .tables import Cell, Row
+from .tables import Cell, Row, split_run
 
+_TIE = 0.02  # label scores this close name two rows alike
 _HEADER = re.compile(r"统计指标|统计数|政府信息公开情况统计表|信息公开.{0,6}统计表")
 
 
@@ -46,6 +47,11 @@ def cell_figure(key: str, cell: Cell, unit: str | None) -> Figure | None:
     return Figure(key, value, unit, False, "table", start, end)
 
 
+def _cumulative_after(values: Sequence[int]) -> bool:
+    """The form's rule for a year's count and the cumulative count after it: never less."""
+    return values[1] >= values[0]
+
+
 def parse_old(rows: Sequence[Row]) -> OldTable:
     """Figures of the pre-2019 table found among ``rows`` (none if there is no such table)."""
     candidates = [r for r in rows if r.labels and (r.slots or r.units)]
@@ -53,6 +59,9 @@ def parse_old(rows: Sequence[Row]) -> OldTable:
     if not candidates:
         return OldTable([], 0, has_header)
     checks: list[Check] = []
+    # a 历年累计 column after the year's: digits of the two run together split where only one cut
+    # leaves the cumulative count at least the year's (``728`` is 7 | 28; ``4251516`` has several)
+    cumulative = any("累计" in c.text for r in rows for c in r.labels)
     scores = score_matrix(candidates, [k.label for k in PRE2019_ROWS])
     pairs = align(scores)
     figures: list[Figure] = []
@@ -60,12 +69,19 @@ def parse_old(rows: Sequence[Row]) -> OldTable:
     for i, j in sorted(pairs.items()):
         row, key = candidates[i], PRE2019_ROWS[j]
         sure += scores[i][j] >= SURE_SCORE
+        if any(
+            other.label != key.label and scores[i][k] >= scores[i][j] - _TIE for k, other in enumerate(PRE2019_ROWS)
+        ):
+            continue  # the label names two different rows of the form alike (``信函、传真申请数``): neither is sure
         first = next((c for c in row.slots if c.kind in ("value", "blank")), None)
         unit = row.units[0].text if row.units else key.unit
         if first is not None and first.run and len(first.text) > 1:
-            message = f"统计表 row {key.key}: digits {first.text} may be several cells run together; no value taken"
-            checks.append(Check("table.run_together", "warning", message, [key.key], [[first.start, first.end]]))
-            continue
+            parts = split_run([first], 2, _cumulative_after) if cumulative else None
+            if parts is None:
+                message = f"统计表 row {key.key}: digits {first.text} may be several cells run together; no value taken"
+                checks.append(Check("table.run_together", "warning", message, [key.key], [[first.start, first.end]]))
+                continue
+            first = parts[0]
         if first is not None and (fig := cell_figure(key.key, first, unit)) is not None:
             figures.append(fig)
     return OldTable(figures, sure, has_header, checks)

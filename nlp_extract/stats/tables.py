@@ -451,6 +451,7 @@ _SENTENCE_PIECE = re.compile(r"[^。！？!?]*[。！？!?]+|[^。！？!?]+$")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\s\d]+")
 _SECTION_HEAD = re.compile(r"[一二三四五六七八九十]+、")
 _NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?")
+_GLUED_UNIT = re.compile(r"(?<=[数量额])(?:人次|万元|条|件|个|次|项|元)$")  # a count's label, then its unit
 _ENUM_HEAD = re.compile(r"^[.．、][^\s\d.．、]")
 
 
@@ -481,10 +482,12 @@ def _cells_of(index: int, piece: str, at: int, anchors: re.Pattern[str] | None) 
         if piece[a:b].isdigit() and b == c and _ENUM_HEAD.match(piece[c : c + 2]):
             tokens[k][1] = tokens[k + 1][0] = b - 1  # ``…0002.其他``: the ``2`` is the next label's number
     cells: list[tuple[int, int]] = []
-    for a, b in tokens:
+    for k, (a, b) in enumerate(tokens):
         if a >= b:
             continue
         cuts = [a, *(x.start() for x in anchors.finditer(piece, a, b) if x.start() > a), b] if anchors else [a, b]
+        if k + 1 < len(tokens) and tokens[k + 1][0] == b and (unit := _GLUED_UNIT.search(piece, a, b)):
+            cuts.insert(-1, unit.start())  # ``…信息数条425``: the unit column's cell ran onto the label
         cells += [(x, y) for x, y in itertools.pairwise(cuts) if x < y]
     # numbers side by side form a group; a group with a number of several digits may be runs
     # of cells (``230 000023`` for 23|0|0|0|0|0|23), single digits alone are cells as written
