@@ -78,6 +78,13 @@ def _predictions(proba: np.ndarray, classes: Sequence[str]) -> list[Prediction]:
     return [(labels[k], round(p, 4)) for k, p in zip(best.tolist(), chosen, strict=True)]
 
 
+def _write_config(path: Path, labeller: str, settings: dict[str, Any], extra: dict[str, Any] | None) -> None:
+    """``config.json`` of a model directory: the labeller's kind, the feature version, its settings."""
+    path.mkdir(parents=True, exist_ok=True)
+    config = {"labeller": labeller, "features": FEATURES_VERSION, **settings, **(extra or {})}
+    (path / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 @dataclass
 class LinearLabeller:
     """Logistic regression over sparse unit features; deterministic (fixed seed, sorted vocabulary).
@@ -169,16 +176,7 @@ class LinearLabeller:
         return _predictions(self.predict_proba(units), self.classes)
 
     def to_disk(self, path: Path, extra: dict[str, Any] | None = None) -> None:
-        path.mkdir(parents=True, exist_ok=True)
-        config = {
-            "labeller": "linear",
-            "features": FEATURES_VERSION,
-            "c": self.c,
-            "seed": self.seed,
-            "classes": list(self.classes),
-            **(extra or {}),
-        }
-        (path / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _write_config(path, "linear", {"c": self.c, "seed": self.seed, "classes": list(self.classes)}, extra)
         names = sorted(self.vocab, key=self.vocab.__getitem__)
         (path / "vocab.json").write_text(json.dumps(names, ensure_ascii=False) + "\n", encoding="utf-8")
         np.savez_compressed(path / "weights.npz", coef=self.coef.astype(np.float32), intercept=self.intercept)
@@ -293,17 +291,8 @@ class ContextLabeller:
 
     def to_disk(self, path: Path, extra: dict[str, Any] | None = None) -> None:
         """``config.json`` here; the two passes as linear model directories ``base/`` and ``stack/``."""
-        path.mkdir(parents=True, exist_ok=True)
-        config = {
-            "labeller": "context",
-            "features": FEATURES_VERSION,
-            "c": self.c,
-            "seed": self.seed,
-            "folds": self.folds,
-            "classes": list(self.classes),
-            **(extra or {}),
-        }
-        (path / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        settings = {"c": self.c, "seed": self.seed, "folds": self.folds, "classes": list(self.classes)}
+        _write_config(path, "context", settings, extra)
         self.base.to_disk(path / "base")
         self.stack.to_disk(path / "stack")
 
@@ -418,18 +407,14 @@ class CrfLabeller:
         """``config.json`` and ``model.crfsuite`` (the bytes crfsuite wrote)."""
         if not self.model:
             raise ValueError("CrfLabeller is not fitted")
-        path.mkdir(parents=True, exist_ok=True)
-        config = {
-            "labeller": "crf",
-            "features": FEATURES_VERSION,
+        settings = {
             "c1": self.c1,
             "c2": self.c2,
             "max_iterations": self.max_iterations,
             "classes": list(self.classes),
             "model_sha256": hashlib.sha256(self.model).hexdigest(),
-            **(extra or {}),
         }
-        (path / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _write_config(path, "crf", settings, extra)
         (path / "model.crfsuite").write_bytes(self.model)
 
     @classmethod
