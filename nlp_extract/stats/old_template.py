@@ -18,6 +18,7 @@ from .model import Figure
 from .numbers import NUMBER_RE, cell_unit, in_unit
 from .tables import Cell, Row, split_run
 
+_YEAR_THEN_CUMULATIVE = re.compile(r"(?:本年|年度).*累计")  # the header's order: the year's column first
 _TIE = 0.02  # label scores this close name two rows alike
 _HEADER = re.compile(r"统计指标|统计数|政府信息公开情况统计表|信息公开.{0,6}统计表")
 
@@ -61,7 +62,7 @@ def parse_old(rows: Sequence[Row]) -> OldTable:
     checks: list[Check] = []
     # a 历年累计 column after the year's: digits of the two run together split where only one cut
     # leaves the cumulative count at least the year's (``728`` is 7 | 28; ``4251516`` has several)
-    cumulative = any("累计" in c.text for r in rows for c in r.labels)
+    cumulative = any(_YEAR_THEN_CUMULATIVE.search("".join(r.label_texts)) for r in rows)
     scores = score_matrix(candidates, [k.label for k in PRE2019_ROWS])
     pairs = align(scores)
     figures: list[Figure] = []
