@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from nlp_extract.features import WORD_WINDOW, tokenizer, words
+import jieba
+import pytest
+
+from nlp_extract.features import WORD_WINDOW, _initialize, tokenizer, words
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,3 +45,25 @@ def test_words_are_jiebas_on_mixed_scripts_digits_and_whitespace() -> None:
     ]
     for text in cases:
         assert words(text) == _jieba(text), text
+
+
+def test_prefix_dictionary_read_from_jiebas_cache_is_jiebas(tmp_path: Path) -> None:
+    """The start-up shortcut reads the very dictionary ``initialize`` gives; a cache that does not
+    read (cut, garbage) falls back to jieba building it."""
+    ours, theirs = jieba.Tokenizer(), jieba.Tokenizer()
+    _initialize(ours)
+    theirs.initialize()
+    assert ours.initialized and ours.FREQ == theirs.FREQ and ours.total == theirs.total
+    (tmp_path / "jieba.cache").write_bytes(b"not marshal data")
+    broken = jieba.Tokenizer()
+    broken.tmp_dir = str(tmp_path)
+    _initialize(broken)
+    assert broken.initialized and broken.total == theirs.total and len(broken.FREQ) == len(theirs.FREQ)
+
+
+@pytest.mark.parametrize("text", ["下一步，我局将进一步加强政务公开工作。", "2023年共收到申请12件"])
+def test_words_after_the_shortcut_are_lcuts(text: str) -> None:
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    tok.load_userdict(str(Path(__file__).resolve().parent.parent / "nlp_extract" / "data" / "userdict.txt"))
+    assert words(text) == [w for w in tok.lcut(text, HMM=False) if w.strip()]

@@ -123,15 +123,15 @@ def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
 def extract_all(text: str) -> Extraction:
     """Table figures and every prose figure, before one figure per key is chosen."""
     rows, markup = table_rows(text)
-    old = parse_old(rows)
     new = parse_new(rows)
-    template = decide_template(old, new)
-    if template == "pre2019":
-        table, checks = old.figures, list(old.checks)
-    elif template is not None or new.seen:
+    template: Template | None = new.template
+    if template is not None:  # headers of the 2019/2021 tables decide: the pre-2019 form is not looked for
         table, checks = new.figures, list(new.checks)
     else:
-        table, checks = old.figures, list(old.checks)
+        old = parse_old(rows)
+        template = decide_template(old, new)
+        use_new = template != "pre2019" and new.seen
+        table, checks = (new.figures, list(new.checks)) if use_new else (old.figures, list(old.checks))
     if new.seen and template != "pre2019" and not new.figures and not new.checks:
         checks.append(Check("table.empty", "warning", "the tables are present but every cell is blank"))
     family = family_of(template, text)

@@ -50,6 +50,10 @@ class Cell:
     run: bool = False  # digits written against the cell before them: maybe several cells run together
 
 
+Split = tuple[LineStyle, list[Cell]]
+"""How a line was split, and its cells (``split_line``)."""
+
+
 @dataclass
 class Row:
     """Label cells, then the value slots in order (values, blanks, gaps), and the unit if given."""
@@ -358,7 +362,7 @@ def _rows_of(cells: Sequence[Cell]) -> list[Row]:
 _Token = tuple[Literal["cell", "empty", "blank"], Cell | None]
 
 
-def _one_cell_token(text: str, line: Line) -> _Token | None:
+def _one_cell_token(line: Line, split: Split) -> _Token | None:
     """A line of a one-cell-per-line table: a cell (``x`` or ``x |``), an empty cell (a lone ``|``
     among ``x |`` lines), a blank line; None for anything else (prose, rows of several cells)."""
     stripped = line.text.strip()
@@ -367,7 +371,7 @@ def _one_cell_token(text: str, line: Line) -> _Token | None:
     if stripped in ("|", "｜"):
         at = line.start + line.text.index(stripped)
         return "empty", Cell("", at, at, "blank", None, 0)
-    style, cells = split_line(text, line)
+    style, cells = split
     if len(cells) != 1 or is_prose(line, style, cells) or (style == "pipe" and not stripped.endswith("|")):
         return None
     return ("cell", cells[0]) if style in ("single", "pipe") else None
@@ -427,9 +431,9 @@ def _shown_empties(text: str, lines: Sequence[Line], tokens: Sequence[_Token]) -
     return _rows_of(cells) if shown else None
 
 
-def _one_cell_runs(text: str, lines: Sequence[Line]) -> list[tuple[int, int, list[Row]]]:
+def _one_cell_runs(text: str, lines: Sequence[Line], splits: Sequence[Split]) -> list[tuple[int, int, list[Row]]]:
     """Runs of one-cell lines that show their empty cells, with their rows (explicit)."""
-    tokens = [_one_cell_token(text, line) for line in lines]
+    tokens = [_one_cell_token(line, split) for line, split in zip(lines, splits, strict=True)]
     out: list[tuple[int, int, list[Row]]] = []
     i = 0
     while i < len(tokens):
@@ -527,27 +531,28 @@ def read_rows(text: str, lines: Sequence[Line] | None = None, anchors: re.Patter
         for piece in (inline_lines(line, anchors) if len(line.text) > _INLINE_MIN else (line,))
     ]
     all_lines = _mark_cell_bars(all_lines)
+    splits = [split_line(text, line) for line in all_lines]  # once per line, whichever reader reads it
     rows: list[Row] = []
     pos = 0
     for a, b in separated_runs(all_lines):
-        rows += _read_plain(text, all_lines[pos:a])
+        rows += _read_plain(text, all_lines[pos:a], splits[pos:a])
         rows += _separated_rows(text, all_lines[a:b])
         pos = b
-    return rows + _read_plain(text, all_lines[pos:])
+    return rows + _read_plain(text, all_lines[pos:], splits[pos:])
 
 
-def _read_plain(text: str, lines: Sequence[Line]) -> list[Row]:
+def _read_plain(text: str, lines: Sequence[Line], splits: Sequence[Split]) -> list[Row]:
     """Rows of lines without separator lines: grids and one-cell runs that show their empty cells, then the rest."""
-    runs = sorted(_grid_runs(text, lines) + _one_cell_runs(text, lines), key=lambda r: r[0])
+    runs = sorted(_grid_runs(text, lines) + _one_cell_runs(text, lines, splits), key=lambda r: r[0])
     rows: list[Row] = []
     pos = 0
     for a, b, run_rows in runs:
         if a < pos:
             continue
-        rows += _read_line_rows(text, lines[pos:a])
+        rows += _read_line_rows(lines[pos:a], splits[pos:a])
         rows += run_rows
         pos = b
-    return rows + _read_line_rows(text, lines[pos:])
+    return rows + _read_line_rows(lines[pos:], splits[pos:])
 
 
 def grid_rows(grid: Sequence[tuple[int, Sequence[Cell]]]) -> list[Row]:
@@ -637,7 +642,7 @@ def _grid_cells(text: str, grid: Sequence[tuple[Line, list[tuple[int, int]]]]) -
     return rows
 
 
-def _read_line_rows(text: str, lines: Sequence[Line]) -> list[Row]:
+def _read_line_rows(lines: Sequence[Line], splits: Sequence[Split]) -> list[Row]:
     """Rows of lines that are each a row, a cell, or a wrapped part of one (every layout but separated runs)."""
     rows: list[Row] = []
     current: Row | None = None
@@ -648,8 +653,7 @@ def _read_line_rows(text: str, lines: Sequence[Line]) -> list[Row]:
             rows.append(current)
         current = None
 
-    for line in lines:
-        style, cells = split_line(text, line)
+    for line, (style, cells) in zip(lines, splits, strict=True):
         if not cells:
             continue
         if is_prose(line, style, cells):
