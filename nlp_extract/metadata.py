@@ -346,9 +346,10 @@ def _narrative_subjects(head: Sequence[str], text: str) -> Iterator[tuple[str, s
         if len(line) < 15 or not (m := _NARRATIVE.match(line)):
             continue
         rest = m.group("rest")
+        ends = _place_ends(rest, min(len(rest), 20))
         for k in range(min(len(rest), 20), 2, -1):
             name = rest[:k]
-            if not _is_place_led(name) or not _known_start(name) or not _plausible(canonical_name(name) or ""):
+            if not _is_place_led(name, ends) or not _known_start(name) or not _plausible(canonical_name(name) or ""):
                 continue
             level = "街道" if name.endswith("街道") else name[-1]
             if re.search(f"[我本全]{level}", text) or unquoted.count(name) >= 2:  # it speaks of itself so
@@ -372,13 +373,21 @@ def _known_start(name: str) -> bool:
     return bool(gazetteer().leading(name))
 
 
-def _is_place_led(name: str) -> bool:
-    """Places, then at most 人民政府 or a short department name: 北京市昌平区, 泉州市统计局."""
-    for j in range(len(name), 2, -1):
-        if _place_prefix(name[:j]) == name[:j]:
-            tail = name[j:]
-            return tail in ("", "人民政府", "政府") or (len(tail) <= 8 and bool(_NAME_SUFFIX.search(tail)))
-    return False
+def _place_ends(text: str, upto: int) -> list[int]:
+    """Every ``j`` (3 to ``upto``) where ``text[:j]`` reads as places alone."""
+    return [j for j in range(3, upto + 1) if _place_prefix(text, end=j) == text[:j]]
+
+
+def _is_place_led(name: str, ends: Sequence[int] | None = None) -> bool:
+    """Places, then at most 人民政府 or a short department name: 北京市昌平区, 泉州市统计局.
+
+    ``ends``: ``_place_ends`` of a text that ``name`` begins (reading the places once for every
+    length of name tried, instead of once per length and prefix)."""
+    j = max((e for e in (_place_ends(name, len(name)) if ends is None else ends) if e <= len(name)), default=0)
+    if not j:
+        return False
+    tail = name[j:]
+    return tail in ("", "人民政府", "政府") or (len(tail) <= 8 and bool(_NAME_SUFFIX.search(tail)))
 
 
 def _self_referenced(head: Sequence[str], text: str) -> Iterator[str]:
