@@ -309,6 +309,7 @@ def title_end(text: str, start: int, body: int) -> int | None:
         return spaced.end()
     stop = min(len(text), body + _TITLE_WINDOW)
     noun_ends = {m.end() for m in _TITLE_NOUN.finditer(text, body, stop + 1)}
+    glued: int | None = -1  # not looked for yet
     for i in range(body, stop):
         ch = text[i]
         if ch.isspace():
@@ -317,6 +318,10 @@ def title_end(text: str, start: int, body: int) -> int | None:
             return i + 1 if i + 1 == len(text) or text[i + 1].isspace() else _glued_end(text, body)
         if ch in "；;":  # an item of an enumeration of clauses
             return None
+        if ch in "，,":  # the title's first run is seen to end: what follows the comma is its paragraph's
+            glued = _glued_end(text, body) if glued == -1 else glued
+            if glued is not None and glued < i:
+                return glued
         if i - body >= 2 and (_BODY_OPENER.match(text, i) or _child_marker(text, i) or i in noun_ends):
             return i
     if stop == len(text) and len(text) > body:
@@ -332,15 +337,22 @@ def title_end(text: str, start: int, body: int) -> int | None:
 # the title's first comma-free run only (such adverbs stand inside titles after a comma:
 # ``规范程序,信息公开严格把关``) and never after a title that opens with a coverb (``围绕建设法治政府全面推进…``
 # needs its verb), ends on a function word (``各单位要|认真…``) or on a body that may be the clause's
-# subject (``依申请公开临夏州公安局|依照…``).
+# subject (``依申请公开临夏州公安局|依照…``).  Such an end in the first run comes before one that the
+# scan would find after a comma (``…热线电话|全面清理…。…，所有事项都…``).
 _PARALLEL = re.compile(r"([\u4e00-\u9fff]{5,8})[，,]([\u4e00-\u9fff]+)")
 _CLAUSE_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _CLAUSE_OPENERS = frozenset(
-    ("将", "在", "按照", "根据", "依照", "依据", "通过", "为了", "截至", "截止", "目前", "今年", "全年", "年初")
-    + ("全面", "进一步", "认真", "严格", "切实", "积极", "不断", "扎实", "持续", "大力", "充分", "及时")
+    (
+        *("将", "在", "按照", "根据", "依照", "依据", "通过", "为了", "截至", "截止"),  # prepositions
+        *("目前", "今年", "全年", "年初"),  # time words
+        *("全面", "进一步", "认真", "严格", "切实", "积极", "不断", "扎实", "持续", "大力", "充分", "及时"),  # manner
+    )
 )
 _COVERBS = frozenset(
-    ("按照", "依照", "依据", "依法", "通过", "围绕", "聚焦", "立足", "针对", "结合", "坚持", "对照", "紧扣", "着眼", "着力")
+    (
+        *("按照", "依照", "依据", "依法", "通过", "围绕", "聚焦", "立足", "针对", "结合"),
+        *("坚持", "对照", "紧扣", "着眼", "着力"),
+    )
 )
 _FUNCTION_END = re.compile(r"[要将已也都还应能可是了的和与及并或对把被为以向从等在]$")
 _AGENT_END = re.compile(r"(?:[局委办厅府院镇乡村区县市省部处科所队]|街道|社区|单位|部门|中心|机关|政府|公司|人员)$")
@@ -388,7 +400,8 @@ def _line_candidates(ln: Line) -> list[_Candidate]:
         if end is None:
             before = text[:q].rstrip()
             if not before or _SENTENCE_CLOSE.search(before):  # an item opening a paragraph: its list's evidence
-                found.append(_Candidate(ln.index, ln.start + q, ln.start + q, marker, False, False, True, None, False, False))
+                at = ln.start + q
+                found.append(_Candidate(ln.index, at, at, marker, False, False, True, None, False, titled=False))
             continue
         piece = text[q:end].rstrip()
         following = text[end:].lstrip()
