@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .features import words
+
 LineKind = Literal["blank", "heading", "table", "chrome", "title", "paragraph"]
 
 _CN_DIGITS = {
@@ -255,7 +257,8 @@ def find_table_lines(lines: Sequence[Line], reach: int = 6) -> set[int]:
 # sign of a body: a blank, a sentence end followed by a blank, the first item of a list below it
 # (``（一）`` ``1.`` ``一是``), a year opening a sentence, or a title-final noun (情况, 措施, …)
 # that the next word does not continue.  A title that runs on into its sentence is a run-in title:
-# the paragraph's, as in a line of its own.
+# the paragraph's, as in a line of its own; unless the break was lost between a title and a first
+# clause that shows where it starts (:func:`_glued_end`).
 _TITLE_WINDOW = 40
 _SENTENCE_CLOSE = re.compile(r"[。！？!?：:][”’」』）)》】\"']*$")
 _SPACED = re.compile(r"\w(?:[ \t]\w){1,7}(?=\s|$)")  # a title spaced out letter by letter: 概 述
@@ -282,6 +285,7 @@ class _Candidate:
     clear: bool  # at a line start or after a sentence end
     parent: int | None  # start of the heading whose title it follows directly
     governs: bool  # the first item of a list follows its title: it heads that list
+    titled: bool = True  # False: an item opening a paragraph whose title has no visible end (evidence only)
 
 
 def _child_marker(text: str, i: int) -> bool:
@@ -305,17 +309,76 @@ def title_end(text: str, start: int, body: int) -> int | None:
         return spaced.end()
     stop = min(len(text), body + _TITLE_WINDOW)
     noun_ends = {m.end() for m in _TITLE_NOUN.finditer(text, body, stop + 1)}
+    glued: int | None = -1  # not looked for yet
     for i in range(body, stop):
         ch = text[i]
         if ch.isspace():
             return i if i > body else None
         if ch in "。！？!?：:":  # a title ends in one 。 only where a blank follows; else it is run-in
-            return i + 1 if i + 1 == len(text) or text[i + 1].isspace() else None
-        if ch in "；;":
+            return i + 1 if i + 1 == len(text) or text[i + 1].isspace() else _glued_end(text, body)
+        if ch in "；;":  # an item of an enumeration of clauses
             return None
+        if ch in "，,":  # the title's first run is seen to end: what follows the comma is its paragraph's
+            glued = _glued_end(text, body) if glued == -1 else glued
+            if glued is not None and glued < i:
+                return glued
         if i - body >= 2 and (_BODY_OPENER.match(text, i) or _child_marker(text, i) or i in noun_ends):
             return i
-    return len(text) if stop == len(text) and len(text) > body else None
+    if stop == len(text) and len(text) > body:
+        return len(text)
+    return _glued_end(text, body)
+
+
+# A title glued to its paragraph with no sign between (a crawler dropped the break, and the title
+# has none of the ends above): a parallel title (对仗, ``加强组织领导，健全工作机制|将…``) ends where
+# its second phrase has matched the first word for word (words of 5-8 characters a phrase: 4-character
+# phrases pair by chance, ``强化领导,完善各项|制度保障。``); another ends before a preposition, a time
+# word or an adverb of manner that opens a clause (``整合各类政务热线电话|全面清理…``), looked for in
+# the title's first comma-free run only (such adverbs stand inside titles after a comma:
+# ``规范程序,信息公开严格把关``) and never after a title that opens with a coverb (``围绕建设法治政府全面推进…``
+# needs its verb), ends on a function word (``各单位要|认真…``) or on a body that may be the clause's
+# subject (``依申请公开临夏州公安局|依照…``).  Such an end in the first run comes before one that the
+# scan would find after a comma (``…热线电话|全面清理…。…，所有事项都…``).
+_PARALLEL = re.compile(r"([\u4e00-\u9fff]{5,8})[，,]([\u4e00-\u9fff]+)")
+_CLAUSE_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_CLAUSE_OPENERS = frozenset(
+    (
+        *("将", "在", "按照", "根据", "依照", "依据", "通过", "为了", "截至", "截止"),  # prepositions
+        *("目前", "今年", "全年", "年初"),  # time words
+        *("全面", "进一步", "认真", "严格", "切实", "积极", "不断", "扎实", "持续", "大力", "充分", "及时"),  # manner
+    )
+)
+_COVERBS = frozenset(
+    (
+        *("按照", "依照", "依据", "依法", "通过", "围绕", "聚焦", "立足", "针对", "结合"),
+        *("坚持", "对照", "紧扣", "着眼", "着力"),
+    )
+)
+_FUNCTION_END = re.compile(r"[要将已也都还应能可是了的和与及并或对把被为以向从等在]$")
+_AGENT_END = re.compile(r"(?:[局委办厅府院镇乡村区县市省部处科所队]|街道|社区|单位|部门|中心|机关|政府|公司|人员)$")
+
+
+def _glued_end(text: str, body: int) -> int | None:
+    """End of a title that runs straight into its paragraph's first clause; None if none is seen."""
+    if (m := _PARALLEL.match(text, body)) and len(m.group(2)) > len(m.group(1)):
+        first = [len(w) for w in words(m.group(1))]
+        second = list(itertools.accumulate(len(w) for w in words(m.group(2))))
+        n = len(m.group(1))
+        if n in second and first == [b - a for a, b in itertools.pairwise([0, *second[: second.index(n) + 1]])]:
+            return m.start(2) + n
+    run = _CLAUSE_RUN.match(text, body)
+    if run is None:
+        return None
+    ws = words(run.group())
+    if ws[0] in _COVERBS or ws[0][0] in "以在对从为把将由":
+        return None
+    pos = body
+    for w in ws:
+        title = text[body:pos]
+        if len(title) >= 4 and w in _CLAUSE_OPENERS and not (_FUNCTION_END.search(title) or _AGENT_END.search(title)):
+            return pos
+        pos += len(w)
+    return None
 
 
 def _line_candidates(ln: Line) -> list[_Candidate]:
@@ -335,6 +398,10 @@ def _line_candidates(ln: Line) -> list[_Candidate]:
         # a source line that is a heading as it stands stays whole
         end = len(text) if q == 0 and is_heading_text(text) else title_end(text, q, q + marker.length)
         if end is None:
+            before = text[:q].rstrip()
+            if not before or _SENTENCE_CLOSE.search(before):  # an item opening a paragraph: its list's evidence
+                at = ln.start + q
+                found.append(_Candidate(ln.index, at, at, marker, False, False, True, None, False, titled=False))
             continue
         piece = text[q:end].rstrip()
         following = text[end:].lstrip()
@@ -376,11 +443,15 @@ def inline_headings(lines: Sequence[Line]) -> dict[int, list[tuple[int, int]]]:
     it one more (``（一）`` then ``（二）``; ``3、`` then ``4．`` count as one list), or it is one of the
     template's section titles, or it is
     a first item that opens a paragraph (after a sentence end or right after its parent's title),
-    or opens a paragraph and heads a list (``（三）规范公开行为1、加强…``).  A lone
+    or opens a paragraph and heads a list (``（三）规范公开行为1、加强…``), or its list's item before
+    opens a paragraph with a run-on title and the one before that counts (``1.`` … ``2.`` run on … ``3.``:
+    see :func:`_bridged`).  A lone
     ``（一）予以公开`` in a flattened table, or an item of an inline list that runs on into its
     sentence, has no such neighbour.
     """
-    candidates = [c for ln in lines if ln.kind != "blank" for c in _line_candidates(ln)]
+    found = [c for ln in lines if ln.kind != "blank" for c in _line_candidates(ln)]
+    candidates = [c for c in found if c.titled]
+    bridged = _bridged(found)
 
     def neighbours(key: Callable[[Marker], str]) -> list[tuple[int | None, int | None]]:
         """Number of the nearest earlier and the nearest later candidate with the same key."""
@@ -403,12 +474,13 @@ def inline_headings(lines: Sequence[Line]) -> dict[int, list[tuple[int, int]]]:
     accepted: set[int] = set()
     for c, style, family, sibling in zip(candidates, by_style, by_family, by_sibling, strict=True):
         opens = c.clear or (c.parent is not None and c.parent in accepted)
-        if (
+        if c.titled and (
             c.whole
             or c.template
             or c.marker.number - 1 in (style[0], family[0], sibling[0])
             or c.marker.number + 1 in (style[1], family[1], sibling[1])
             or (opens and (c.marker.number == 1 or c.governs))
+            or bridged.get(c.start) in accepted
         ):
             kept.append(c)
             accepted.add(c.start)
@@ -426,6 +498,31 @@ def inline_headings(lines: Sequence[Line]) -> dict[int, list[tuple[int, int]]]:
         for i, hs in out.items()
         if len(hs) > 1 or hs[0][0] != starts[i].start or 2 * (starts[i].end - starts[i].start) > total
     }
+
+
+def _bridged(found: Sequence[_Candidate]) -> dict[int, int]:
+    """For an item whose previous sibling opens a paragraph with a title that runs on, the start of the
+    sibling before that, if it has a title: ``1.门户网站…2.公众查阅点指定…3.开设政务公开栏在…``
+    (the run-on 2 bridges 1 and 3: 3 counts as an item of 1's list if 1 does)."""
+    out: dict[int, int] = {}
+    last: dict[str, _Candidate] = {}
+    last_titled: dict[str, _Candidate] = {}
+    for c in found:
+        key = _sibling_key(c.marker.style)
+        prev = last.get(key)
+        if (
+            c.titled
+            and prev is not None
+            and not prev.titled
+            and prev.marker.number == c.marker.number - 1
+            and (before := last_titled.get(key)) is not None
+            and before.marker.number == c.marker.number - 2
+        ):
+            out[c.start] = before.start
+        last[key] = c
+        if c.titled:
+            last_titled[key] = c
+    return out
 
 
 def _pieces(ln: Line, headings: Sequence[tuple[int, int]]) -> list[tuple[int, int, Literal["line", "heading", "body"]]]:

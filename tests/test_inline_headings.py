@@ -47,13 +47,14 @@ def _result(extractor, raw: str) -> tuple[Counter, Counter, Counter]:
     )
 
 
-@pytest.mark.parametrize(("sep", "floor"), [(" ", 0.95), ("", 0.88)], ids=["space", "nothing"])
+@pytest.mark.parametrize(("sep", "floor"), [(" ", 0.95), ("", 0.93)], ids=["space", "nothing"])
 def test_newlines_removed_give_the_same_sections_spans_and_links(gold, extractor, sep, floor):
     """Sections, spans and links of every annotated report, with its newlines and without.
 
-    Agreement (measured on the 79 annotated reports, Dice over multisets): newlines replaced by a
-    space 0.982 sections / 0.977 spans / 0.957 links; by nothing 0.916 / 0.934 / 0.832 (a title that
-    runs straight into its paragraph, ``（一）加强领导,完善工作机制古北口镇将…``, has no visible end).
+    Agreement (measured on the 87 annotated reports, Dice over multisets): newlines replaced by a
+    space 0.987 sections / 0.984 spans / 0.971 links; by nothing 0.951 / 0.963 / 0.905 (0.939 / 0.956 /
+    0.884 before titles run straight into their paragraph, ``（一）加强组织领导,完善工作机制古北口镇将…``, were
+    ended; those that end in ``。`` with no blank, ``（一）主动公开情况。根据…``, read as run-in titles).
     """
     pairs = [(_result(extractor, g.text), _result(extractor, g.text.replace("\n", sep))) for g in gold.values()]
     sections = _dice([(a[0], b[0]) for a, b in pairs])
@@ -147,7 +148,7 @@ def test_heading_title_ends_where_its_paragraph_begins():
 
 @pytest.mark.skipif(not (ROOT / "annotations" / "complete.jsonl").exists(), reason="no gold for the complete reports")
 def test_headings_of_complete_reports_against_gold():
-    """Heading F1 on the gold of the eight one-line reports (measured: P 1.000 R 0.917 F1 0.957)."""
+    """Heading F1 on the gold of the eight one-line reports (measured: P 1.000 R 0.958 F1 0.979)."""
     from nlp_extract.annotations import load
 
     tp = npred = ngold = 0
@@ -157,7 +158,7 @@ def test_headings_of_complete_reports_against_gold():
         gold = {(h["start"], h["end"], h["level"]) for h in g.headings}
         tp, npred, ngold = tp + len(pred & gold), npred + len(pred), ngold + len(gold)
     p, r = tp / npred, tp / ngold
-    assert 2 * p * r / (p + r) >= 0.95, (p, r)
+    assert 2 * p * r / (p + r) >= 0.97, (p, r)
 
 
 @pytest.mark.skipif(not (ROOT / "annotations" / "complete.jsonl").exists(), reason="no gold for the complete reports")
