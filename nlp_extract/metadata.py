@@ -378,12 +378,12 @@ def _place_ends(text: str, upto: int) -> list[int]:
     return [j for j in range(3, upto + 1) if _place_prefix(text, end=j) == text[:j]]
 
 
-def _is_place_led(name: str, ends: Sequence[int] | None = None) -> bool:
+def _is_place_led(name: str, ends: Sequence[int]) -> bool:
     """Places, then at most 人民政府 or a short department name: 北京市昌平区, 泉州市统计局.
 
-    ``ends``: ``_place_ends`` of a text that ``name`` begins (reading the places once for every
-    length of name tried, instead of once per length and prefix)."""
-    j = max((e for e in (_place_ends(name, len(name)) if ends is None else ends) if e <= len(name)), default=0)
+    ``ends``: ``_place_ends`` of a text that ``name`` begins (the places are read once for every
+    length of name tried, not once per length and prefix)."""
+    j = max((e for e in ends if e <= len(name)), default=0)
     if not j:
         return False
     tail = name[j:]

@@ -309,24 +309,28 @@ def title_end(text: str, start: int, body: int) -> int | None:
         return spaced.end()
     stop = min(len(text), body + _TITLE_WINDOW)
     noun_ends = {m.end() for m in _TITLE_NOUN.finditer(text, body, stop + 1)}
-    glued: int | None = -1  # not looked for yet
+    found: list[int | None] = []  # _glued_end(text, body), looked for once, when first needed
+
+    def glued() -> int | None:
+        if not found:
+            found.append(_glued_end(text, body))
+        return found[0]
+
     for i in range(body, stop):
         ch = text[i]
         if ch.isspace():
             return i if i > body else None
         if ch in "。！？!?：:":  # a title ends in one 。 only where a blank follows; else it is run-in
-            return i + 1 if i + 1 == len(text) or text[i + 1].isspace() else _glued_end(text, body)
+            return i + 1 if i + 1 == len(text) or text[i + 1].isspace() else glued()
         if ch in "；;":  # an item of an enumeration of clauses
             return None
-        if ch in "，,":  # the title's first run is seen to end: what follows the comma is its paragraph's
-            glued = _glued_end(text, body) if glued == -1 else glued
-            if glued is not None and glued < i:
-                return glued
+        if ch in "，," and (end := glued()) is not None and end < i:  # a glued end before the comma
+            return end
         if i - body >= 2 and (_BODY_OPENER.match(text, i) or _child_marker(text, i) or i in noun_ends):
             return i
     if stop == len(text) and len(text) > body:
         return len(text)
-    return _glued_end(text, body)
+    return glued()
 
 
 # A title glued to its paragraph with no sign between (a crawler dropped the break, and the title
@@ -474,7 +478,7 @@ def inline_headings(lines: Sequence[Line]) -> dict[int, list[tuple[int, int]]]:
     accepted: set[int] = set()
     for c, style, family, sibling in zip(candidates, by_style, by_family, by_sibling, strict=True):
         opens = c.clear or (c.parent is not None and c.parent in accepted)
-        if c.titled and (
+        if (
             c.whole
             or c.template
             or c.marker.number - 1 in (style[0], family[0], sibling[0])

@@ -49,9 +49,7 @@ class Extraction:
 
 
 def decide_template(old: OldTable, new: NewTables) -> Template | None:
-    """The generation the tables show: 2019/2021 from their headers, pre-2019 from its rows or caption."""
-    if new.template is not None:
-        return new.template
+    """Pre-2019 from its rows or caption, where no 2019/2021 table header decided the generation."""
     if old.matched_rows >= 3 or (old.has_header and not new.seen):
         return "pre2019"
     return None
@@ -124,14 +122,13 @@ def extract_all(text: str) -> Extraction:
     """Table figures and every prose figure, before one figure per key is chosen."""
     rows, markup = table_rows(text)
     new = parse_new(rows)
-    template: Template | None = new.template
-    if template is not None:  # headers of the 2019/2021 tables decide: the pre-2019 form is not looked for
+    # headers of the 2019/2021 tables decide the generation; only without them is the pre-2019 form looked for
+    old = parse_old(rows) if new.template is None else None
+    template = new.template if old is None else decide_template(old, new)
+    if old is None or (template != "pre2019" and new.seen):
         table, checks = new.figures, list(new.checks)
     else:
-        old = parse_old(rows)
-        template = decide_template(old, new)
-        use_new = template != "pre2019" and new.seen
-        table, checks = (new.figures, list(new.checks)) if use_new else (old.figures, list(old.checks))
+        table, checks = old.figures, list(old.checks)
     if new.seen and template != "pre2019" and not new.figures and not new.checks:
         checks.append(Check("table.empty", "warning", "the tables are present but every cell is blank"))
     family = family_of(template, text)
