@@ -27,7 +27,7 @@ from typing import Literal
 from .numbers import Number, is_not_reported, parse_cell
 
 CellKind = Literal["label", "value", "blank", "unit", "gap"]
-LineStyle = Literal["pipe", "tab", "layout", "single", "gap"]
+LineStyle = Literal["pipe", "tab", "layout", "single", "gap", "prose"]
 
 UNITS = frozenset({"条", "件", "个", "人", "次", "篇", "人次", "万元", "元", "项", "期", "场", "名", "家", "份"})
 _HAS_WORD = re.compile(r"[\u3400-\u9fffA-Za-z]")
@@ -200,7 +200,17 @@ _RULE_LINE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # a m
 
 
 def split_line(text: str, line: Line) -> tuple[LineStyle, list[Cell]]:
-    """Cells of one line, and how the line was split."""
+    """Cells of one line, and how the line was split.
+
+    A sentence of prose (no bar or tab, a word, a sentence end or a counted figure) is not
+    cut up: whatever its cells, :func:`is_prose` holds for it and no reader takes its cells,
+    so it is one cell of its whole text, style ``prose`` (most lines of a report, read fast).
+    """
+    body = line.text
+    stripped = body.strip()
+    if "|" not in body and "\t" not in body and _HAS_WORD.search(body) and _is_sentence(stripped):
+        at = line.start + body.index(stripped)
+        return "prose", [Cell(stripped, at, at + len(stripped), "label", None, at - line.start)]
     style, cells = _split_line(text, line)
     if line.glued:
         cells = [replace(c, run=True) if c.kind == "value" and len(c.text) > 1 else c for c in cells]
@@ -257,12 +267,19 @@ def _split_line(text: str, line: Line) -> tuple[LineStyle, list[Cell]]:
 
 def is_prose(line: Line, style: LineStyle, cells: Sequence[Cell]) -> bool:
     """A narrative line: it ends rows and never holds table cells."""
+    if style == "prose":
+        return True
     if style in ("pipe", "tab", "gap") and len(cells) != 1:
         return False
     text = line.text.strip()
-    if _SENTENCE_END.search(text) or _COUNTED.search(text):  # a counted figure and a comma: a sentence
+    if _is_sentence(text):
         return True
     return len(cells) == 1 and len("".join(text.split())) > 90
+
+
+def _is_sentence(stripped: str) -> bool:
+    """A sentence end, or a counted figure and a comma (``共3件，``): prose."""
+    return bool(_SENTENCE_END.search(stripped) or _COUNTED.search(stripped))
 
 
 def _is_separator(line: Line) -> bool:
