@@ -23,6 +23,7 @@ import hashlib
 import itertools
 import json
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -357,6 +358,7 @@ class CrfLabeller:
     max_iterations: int = 200
     model: bytes = b""
     classes: tuple[str, ...] = CLASSES
+    _taggers: dict[int, tuple[bytes, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _sequences(self, units: Sequence[UnitContext]) -> list[tuple[range, list[dict[str, float]]]]:
         features = chain_features(units, [unit_features(u) for u in units])
@@ -378,13 +380,22 @@ class CrfLabeller:
         return self
 
     def _tagger(self) -> Any:
+        """A crfsuite tagger of ``model``, opened once per thread (a tagger holds the sequence it tags;
+        opening one per call was a fifth of the labelling of a short report)."""
         import pycrfsuite
 
         if not self.model:
             raise ValueError("CrfLabeller is not fitted")
-        tagger = pycrfsuite.Tagger()
-        tagger.open_inmemory(self.model)
-        return tagger
+        thread = threading.get_ident()
+        opened = self._taggers.get(thread)
+        if opened is None or opened[0] is not self.model:
+            tagger = pycrfsuite.Tagger()
+            tagger.open_inmemory(self.model)
+            opened = self._taggers[thread] = (self.model, tagger)
+        return opened[1]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_taggers": {}}  # taggers do not pickle; they reopen from ``model``
 
     def predict_proba(self, units: Sequence[UnitContext]) -> np.ndarray:
         """Each unit's marginal probability of each class (columns: ``classes``; a class never seen in training: 0)."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import pickle
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -214,6 +216,27 @@ def test_crf_is_deterministic_and_survives_disk(crf, tmp_path) -> None:  # type:
     assert not any(p.suffix in (".pkl", ".pickle", ".joblib") for p in (tmp_path / "m").rglob("*"))
     right = sum(p == g for (p, _), g in zip(a.predict(units), labels, strict=True))
     assert right / len(units) > 0.9  # it fits its own training data
+
+
+def test_crf_tagger_is_opened_once_and_follows_refits_threads_and_pickling(crf) -> None:  # type: ignore[no-untyped-def]
+    """The tagger is kept between calls, yet a refit, another thread or an unpickled copy gets its own."""
+    units, labels, model = crf
+    expected = model.predict(units)
+    tagger = model._tagger()
+    assert model._tagger() is tagger
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy == model and copy.predict(units) == expected
+    seen: list[object] = []
+    worker = threading.Thread(target=lambda: seen.append(model._tagger()))
+    worker.start()
+    worker.join()
+    assert seen and seen[0] is not tagger
+    few = documents(units)[:3]
+    small = CrfLabeller().fit([units[i] for r in few for i in r], [labels[i] for r in few for i in r])
+    refit = CrfLabeller(model=model.model)
+    assert refit.predict(units) == expected  # its tagger is open on the old model now
+    refit.fit([units[i] for r in few for i in r], [labels[i] for r in few for i in r])
+    assert refit.model == small.model and refit.predict(units) == small.predict(units) != expected
 
 
 def test_crf_marginals_are_its_predictions(crf) -> None:  # type: ignore[no-untyped-def]
