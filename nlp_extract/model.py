@@ -324,6 +324,7 @@ def chain_features(units: Sequence[UnitContext], features: Sequence[UnitFeatures
     """
     out: list[dict[str, float]] = []
     for run in documents(units):
+        told = [[(k, v) for k, v in features[i].context.items() if k.startswith(_NEIGHBOUR_FAMILIES)] for i in run]
         for i in run:
             f = features[i].as_dict()
             u = units[i]
@@ -333,9 +334,7 @@ def chain_features(units: Sequence[UnitContext], features: Sequence[UnitFeatures
                 f["closes_section"] = 1.0
             for prefix, j in (("p:", i - 1), ("n:", i + 1)):
                 if j in run:
-                    f.update(
-                        {prefix + k: v for k, v in features[j].context.items() if k.startswith(_NEIGHBOUR_FAMILIES)}
-                    )
+                    f.update({prefix + k: v for k, v in told[j - run.start]})
             out.append(f)
     return out
 

@@ -134,7 +134,11 @@ def split_lines(text: str) -> list[Line]:
     headings = inline_headings(lines)
     out: list[Line] = []
     for ln in lines:
-        for a, b, piece in _pieces(ln, headings.get(ln.index, [])):
+        pieces = _pieces(ln, headings.get(ln.index, []))
+        if len(out) == ln.index and pieces == [(ln.start, ln.end, "line")]:
+            out.append(ln)  # a whole line at its own index (most are): the same line, no copy
+            continue
+        for a, b, piece in pieces:
             out.append(Line(len(out), a, b, text[a:b], ln.kind, piece=piece, indented=ln.indented and a == ln.start))
     return out
 
@@ -642,8 +646,10 @@ def analyse(text: str) -> list[Line]:
     markers = [match_marker(lines[i].text) or Marker("plain", "plain", 0, 0) for i in heading_idx]
     levels = outline_levels(markers)
     level_of = dict(zip(heading_idx, levels, strict=True))
-    return [  # Line(...) rather than dataclasses.replace: the same line, at a fraction of the cost
-        Line(ln.index, ln.start, ln.end, ln.text, kinds[i], level_of.get(i, 0), ln.piece, ln.indented)
+    return [  # a new Line only where kind or level changed (not dataclasses.replace): a fraction of the cost
+        ln
+        if kinds[i] == ln.kind and i not in level_of
+        else Line(ln.index, ln.start, ln.end, ln.text, kinds[i], level_of.get(i, 0), ln.piece, ln.indented)
         for i, ln in enumerate(lines)
     ]
 
