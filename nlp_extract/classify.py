@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .schema import LABELS, Label
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitContext:
     """What a labeller may look at for one unit (all text is analysis text)."""
 

@@ -179,7 +179,7 @@ def _cues(text: str, prefix: str, out: dict[str, float], year: int | None) -> No
         out[prefix + name] = 1.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitFeatures:
     """A unit's features: lexical counts, which enter the model divided by their L2 norm (so that
     a long sentence does not drown the few context features that often decide), and the context

@@ -145,7 +145,7 @@ _AGREE = 1.5  # each further source naming the same body
 _SELF_MATCH = 2.0  # the report calls itself what the body is (我局 and a 局)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     name: str  # canonical form
     source: str  # a key of SOURCE_WEIGHTS

@@ -52,7 +52,7 @@ class Meta:
     level: Level | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """A heading and the stretch of text it governs (up to the next heading of its level or above)."""
 
@@ -66,7 +66,7 @@ class Section:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     id: str
     label: Label
@@ -78,7 +78,7 @@ class Span:
     score: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statistic:
     key: str
     value: float | int
@@ -91,7 +91,7 @@ class Statistic:
     label: str | None = None  # the form's own words for the key (``（三）不予公开 1.属于国家秘密 · 自然人``)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     rule: str
     severity: Severity

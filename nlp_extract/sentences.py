@@ -33,7 +33,7 @@ _CONTENT = re.compile(r"[\w\u4e00-\u9fff]")
 _TRIM = " \t\u3000"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """A clause of the analysis text; ``sentence`` numbers the full sentence it belongs to."""
 

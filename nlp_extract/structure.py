@@ -86,7 +86,7 @@ _ROW_LABEL = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One (virtual) line of the analysis text; ``start``/``end`` exclude the newline and outer blanks.
 
@@ -106,7 +106,7 @@ class Line:
     indented: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Marker:
     style: str
     family: str
@@ -278,7 +278,7 @@ _TITLE_NOUN = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Candidate:
     line: int
     start: int  # offsets into the analysis text

@@ -58,7 +58,7 @@ def _width_cjk(s: str) -> int:
 MEASURES: dict[str, Measure] = {"chars": _chars, "width": _width, "width_cjk": _width_cjk}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Line:
     line: Line
     cells: tuple[Cell, ...]

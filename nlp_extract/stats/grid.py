@@ -30,7 +30,7 @@ _BREAKS = re.compile(r"\\[nrt]")  # ``\n`` written out inside a script string
 _MAX_SPAN = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GridCell:
     """One cell: its place and span in the grid, its visible text and where that text lies."""
 

@@ -10,7 +10,7 @@ from ..schema import Check, Template
 Source = Literal["table", "text"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A statistic: canonical key, value, unit, approximate or not, where it came from.
 

@@ -92,7 +92,7 @@ _INLINE_HEADING = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A number with its counter unit, as written."""
 
@@ -216,7 +216,7 @@ def _matches(rule: Rule, item: str, unit: str, topic: str | None, family: Family
     return bool(rule.cue.search(item))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Context:
     """What decides a number's key: its item, its sentence's topic, the family and the headings above."""
 
@@ -316,7 +316,7 @@ def section_channel(text: str, pos: int, sentence: str) -> str | None:
     return CHANNEL_KEYS[kinds.pop()] if len(kinds) == 1 else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProseFigure:
     figure: Figure
     cumulative: bool

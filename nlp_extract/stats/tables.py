@@ -37,7 +37,7 @@ _NUMBER_RUN = re.compile(r"^-?\d[\d,.]*(?:\s+-?\d[\d,.]*)+$")
 _TRAILING_NUMBERS = re.compile(r"^(?P<label>.*[\u3400-\u9fff）)])\s+(?P<nums>\d[\d,.]*(?:\s+\d[\d,.]*)*)$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A cell's stripped text, its offsets in the analysis text, kind and (for values) number."""
 
@@ -95,7 +95,7 @@ class Row:
         return slots
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     index: int
     start: int
