@@ -112,6 +112,8 @@ _QMARK_NOISE = re.compile(r"(?<=[ \t])\?+|\?+(?=[ \t])|^\?+|\?+$", re.M)
 
 def question_mark_noise(text: str) -> Iterable[Edit]:
     """``? ? 2017年``: ``?`` that stands for a lost space: next to a blank or at a line edge."""
+    if "?" not in text:  # most texts: the pattern's four branches would be tried at every position
+        return ()
     return ((m.start(), m.end(), " " * (m.end() - m.start())) for m in _QMARK_NOISE.finditer(text))
 
 

@@ -10,7 +10,7 @@ county their report names.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -118,11 +118,24 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(by_code, {k: tuple(v) for k, v in by_name.items()}, max(map(len, by_name)))
 
 
+_PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|自治州|州|盟|地区|县|自治县|旗|区)")
+_IDEOGRAPH_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_PLACE_END = re.compile(r"[省市州盟区县旗]")  # every suffix above ends with one of these
+
+
+def _place_words(text: str) -> Iterator[re.Match[str]]:
+    """``_PLACE_WORD.finditer(text)``, sought only in the runs of ideographs that hold a suffix's last
+    character: a word lies inside one run, and the lazy pattern is slow where it fails."""
+    for run in _IDEOGRAPH_RUN.finditer(text):
+        if _PLACE_END.search(text, run.start(), run.end()):
+            yield from _PLACE_WORD.finditer(text, run.start(), run.end())
+
+
 def mentioned(text: str) -> list[Place]:
     """Places of the table named in ``text`` with their suffix (福建省, 平潭县), unambiguous ones only."""
     g = gazetteer()
     found: dict[str, Place] = {}
-    for m in re.finditer(r"[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|自治州|州|盟|地区|县|自治县|旗|区)", text):
+    for m in _place_words(text):
         word = m.group()
         for k in range(len(word) - 1):  # the longest known name ending here (这里的平潭县 -> 平潭县)
             places = g.by_name.get(word[k:])

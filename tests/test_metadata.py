@@ -10,7 +10,7 @@ import pytest
 from nlp_extract.annotations import Gold
 from nlp_extract.metadata import canonical_name, cn_number, extract_meta, organization_key
 from nlp_extract.normalise import normalise
-from nlp_extract.places import gazetteer
+from nlp_extract.places import _PLACE_WORD, _place_words, gazetteer
 from nlp_extract.schema import Meta
 from nlp_extract.structure import analyse
 
@@ -352,3 +352,13 @@ def test_complete_reports_of_one_zone_share_one_key_and_keep_apart_from_the_coun
 def test_meta_fields_in_the_json_schema():
     schema = json.loads((Path(__file__).resolve().parent.parent / "nlp_extract" / "output.schema.json").read_text())
     assert {"organization_key", "region", "level"} <= set(schema["properties"]["meta"]["properties"])
+
+
+def test_place_words_are_sought_in_ideograph_runs_exactly_as_over_the_whole_text(gold):
+    """The run filter of ``places.mentioned`` finds the words the pattern finds over the whole text."""
+    texts = [g.text for g in gold.values()] + [p.read_text(encoding="utf-8") for p in sorted(COMPLETE.glob("*.txt"))]
+    texts += ["拉萨市一二三四五六七八九十一二自治区，地区县区", "abc新疆维吾尔自治区乌鲁木齐市|西藏自治区"]
+    for text in texts:
+        expected = [m.span() for m in _PLACE_WORD.finditer(text)]
+        assert [m.span() for m in _place_words(text)] == expected
+    assert [m.group() for m in _place_words(texts[-1])] == ["新疆维吾尔自治区", "乌鲁木齐市", "西藏自治区"]
