@@ -341,7 +341,6 @@ def _narrative_subjects(head: Sequence[str], text: str) -> Iterator[tuple[str, s
     by a department (泉州市统计局), or as a department of the report's own level (县乡村振兴局,
     with 我局): free text is never taken for a name.
     """
-    unquoted = _BOOK_TITLE.sub("《》", text)  # names in cited documents' titles do not count
     for line in head:
         if len(line) < 15 or not (m := _NARRATIVE.match(line)):
             continue
@@ -352,7 +351,8 @@ def _narrative_subjects(head: Sequence[str], text: str) -> Iterator[tuple[str, s
             if not _is_place_led(name, ends) or not _known_start(name) or not _plausible(canonical_name(name) or ""):
                 continue
             level = "街道" if name.endswith("街道") else name[-1]
-            if re.search(f"[我本全]{level}", text) or unquoted.count(name) >= 2:  # it speaks of itself so
+            # it speaks of itself so (names in cited documents' titles do not count)
+            if re.search(f"[我本全]{level}", text) or _BOOK_TITLE.sub("《》", text).count(name) >= 2:
                 yield "narrative", name
             elif m.group("year"):
                 yield "subject", name

@@ -27,13 +27,14 @@ Rule = Callable[[str], Iterable[Edit]]
 class OffsetMap:
     """For analysis char ``i``: it came from ``raw[starts[i]:ends[i]]``."""
 
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
     raw_length: int
 
     @classmethod
     def identity(cls, n: int) -> OffsetMap:
-        return cls(tuple(range(n)), tuple(range(1, n + 1)), n)
+        """Char ``i`` came from ``raw[i:i + 1]``: ranges, not tuples (most texts need no other map)."""
+        return cls(range(n), range(1, n + 1), n)
 
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """Map an analysis range ``[start, end)`` to the raw range that covers it."""
@@ -44,7 +45,7 @@ class OffsetMap:
 
     def then(self, inner: OffsetMap) -> OffsetMap:
         """Compose: ``inner`` maps a later text onto the text this map's analysis side is."""
-        ends_before = (self.ends[-1:] or (0,)) + self.ends  # ends_before[i] == self.ends[i - 1], as indexing gives
+        ends_before = (*(self.ends[-1:] or (0,)), *self.ends)  # ends_before[i] == self.ends[i - 1], as indexing gives
         return OffsetMap(
             tuple(map(self.starts.__getitem__, inner.starts)),
             tuple(map(ends_before.__getitem__, inner.ends)),
