@@ -5,6 +5,7 @@ website count, counts in words.  Sentences are generated over channels, verbs an
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +16,7 @@ from nlp_extract.normalise import normalise
 from nlp_extract.stats import extract_all
 from nlp_extract.stats.evaluate import DEVELOPMENT_IDS, score_statistics
 from nlp_extract.stats.numbers import to_chinese
-from nlp_extract.stats.prose import find_prose, pick
+from nlp_extract.stats.prose import _MENTION, find_prose, pick
 
 
 def prose(text: str, family: str = "old") -> dict[str, float]:
@@ -283,3 +284,34 @@ def test_request_replies_counted_in_tiao_and_handled_opinion() -> None:
     got = prose(text)
     assert (got["requests.received"], got["requests.answered"], got["requests.answered.granted"]) == (7, 3, 2)
     assert prose("截至目前，我区共收集网络信息近1000条，处置网络舆情70多件。") == {"response.hotspots": 70}
+
+
+# The mention pattern as first written: lookbehinds first.  ``_MENTION`` reads the first character
+# before checking what precedes it (for speed); both must find the same mentions.
+_PLAIN_NUMBER = (
+    r"(?P<num>(?<![\d.A-Za-z第])\d+(?:,\d{3})*(?:\.\d+)?(?:[ \t]*[万亿](?!元))?"
+    r"|(?<![第零〇两一二三四五六七八九十百千万亿统唯同逐单专划均进不某任每之其归合如择])"
+    r"[零〇两一二三四五六七八九十百千万亿]+)"
+)
+
+
+def _plain_mention() -> re.Pattern[str]:
+    rest = _MENTION.pattern[_MENTION.pattern.index("(?P<approx>") :]
+    return re.compile(_PLAIN_NUMBER + rest)
+
+
+def test_the_mention_pattern_finds_what_the_plain_pattern_finds(gold) -> None:  # type: ignore[no-untyped-def]
+    plain = _plain_mention()
+    texts = [normalise(g.text).text for g in gold.values()]
+    texts += ["统一3件，进一步1件，第3件，a1件，共一二三件、两次、1,200.5万元左右，12\n件"]
+    for text in texts:
+        assert [(m.span(), m.groupdict()) for m in _MENTION.finditer(text)] == [
+            (m.span(), m.groupdict()) for m in plain.finditer(text)
+        ]
+
+
+@given(st.text(alphabet="0123456789.,第统一二两十万亿件条元次 \tA\n", max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_the_mention_pattern_agrees_with_the_plain_one_on_any_digits(text: str) -> None:
+    plain = _plain_mention()
+    assert [m.span() for m in _MENTION.finditer(text)] == [m.span() for m in plain.finditer(text)]
