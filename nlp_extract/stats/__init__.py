@@ -112,10 +112,13 @@ def table_rows(text: str) -> tuple[list[Row], list[tuple[int, int]]]:
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
     """The text with these spans turned to spaces (line breaks kept, so lines keep their numbers)."""
-    out = list(text)
-    for a, b in spans:
-        out[a:b] = re.sub(r"[^\n]", " ", text[a:b])
-    return "".join(out)
+    out, pos = [], 0
+    for a, b in sorted(spans):
+        a = max(a, pos)  # spans may nest (a table inside a table's cell)
+        if a < b:
+            out += [text[pos:a], re.sub(r"[^\n]", " ", text[a:b])]
+            pos = b
+    return "".join([*out, text[pos:]])
 
 
 def extract_all(text: str) -> Extraction:
