@@ -118,6 +118,7 @@ def parse_number(text: str) -> Number | None:
     return value if value is not None else parse_chinese(text)
 
 
+_DIGIT = re.compile(r"\d")
 _UNIT_SUFFIX = re.compile(r"\s*(?:万元|亿元|元|人次|条|件|个|次|篇|人|名|项|期|场|起|家|份)$")
 
 
@@ -126,6 +127,8 @@ def parse_cell(text: str) -> Number | None:
 
     ``/``, ``—``, ``无`` and empty cells are "not reported" (never zero).
     """
+    if not _DIGIT.search(text):  # a value has digits (most cells are labels: no pattern to try)
+        return None
     cell = text.strip().strip("　 ")
     if NOT_REPORTED.match(cell):
         return None
