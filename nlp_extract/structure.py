@@ -267,6 +267,10 @@ _TITLE_WINDOW = 40
 _SENTENCE_CLOSE = re.compile(r"[。！？!?：:][”’」』）)》】\"']*$")
 _SPACED = re.compile(r"\w(?:[ \t]\w){1,7}(?=\s|$)")  # a title spaced out letter by letter: 概 述
 _BOUNDARY = re.compile(r"[。！？!?：:][”’」』）)》】\"']*\s*|\s+")
+# a boundary where an enumerator may start (``match_marker`` tries nothing else): its end is one of them
+_BOUNDARY_BEFORE_MARKER = re.compile(rf"(?:{_BOUNDARY.pattern})(?=[{''.join(sorted(_MARKER_OPENERS))}]|\d)")
+# a sentence end followed by a blank: where a run-together line is cut (``_pieces``)
+_SENTENCE_BREAK = re.compile(r"[。！？!?][”’」』）)》】\"']*\s+")
 _TEMPLATE_ANYWHERE = re.compile(_TEMPLATE_SECTIONS.pattern.removeprefix("^"))
 _BODY_OPENER = re.compile(
     r"(?<![和及与的、并或至到加])(?:[一首]是|其一|(?:19|20)\d\d\s*年|我(?:们|[镇乡区县市局委办])"
@@ -391,7 +395,11 @@ def _glued_end(text: str, body: int) -> int | None:
 
 def _line_candidates(ln: Line) -> list[_Candidate]:
     text = ln.text
-    todo = [0, *(m.end() for m in _BOUNDARY.finditer(text)), *(m.start() for m in _TEMPLATE_ANYWHERE.finditer(text))]
+    todo = [
+        0,
+        *(m.end() for m in _BOUNDARY_BEFORE_MARKER.finditer(text)),
+        *(m.start() for m in _TEMPLATE_ANYWHERE.finditer(text)),
+    ]
     heapq.heapify(todo)
     found: list[_Candidate] = []
     done = -1
@@ -541,10 +549,11 @@ def _pieces(ln: Line, headings: Sequence[tuple[int, int]]) -> list[tuple[int, in
     cuts = {ln.start, ln.end}
     for a, b in headings:
         cuts |= {a, b}
-    for m in _BOUNDARY.finditer(ln.text):
-        if (m.group()[0] in "。！？!?" and m.group()[-1].isspace()) or (
-            0 < m.start() < 60 and _is_title(ln.text[: m.start()])
-        ):
+    cuts.update(ln.start + m.end() for m in _SENTENCE_BREAK.finditer(ln.text))
+    for m in _BOUNDARY.finditer(ln.text):  # a report title that the line runs on from
+        if m.start() >= 60:
+            break
+        if m.start() > 0 and _is_title(ln.text[: m.start()]):
             cuts.add(ln.start + m.end())
     heads = {a for a, _ in headings}
     bounds = sorted(cuts)
