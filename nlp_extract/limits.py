@@ -56,7 +56,7 @@ def check_text(text: str, limits: Limits, name: str = "the input") -> None:
     """Refuse a text the pipeline should not spend time on: too long, or one overlong line."""
     if len(text) > limits.max_chars:
         raise InputError(f"{name} has {len(text):,} characters of text, over the {limits.max_chars:,}-character limit")
-    longest = max((m.end() - m.start() for m in _LINE.finditer(text)), default=0)
+    longest = max(map(len, _LINE.findall(text)), default=0)
     if longest > limits.max_line_chars:
         raise InputError(
             f"{name} has a line of {longest:,} characters, over the {limits.max_line_chars:,}-character line limit"
