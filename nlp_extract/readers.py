@@ -200,17 +200,25 @@ def _wide(ch: str) -> bool:
     return ch in _WIDE_PUNCT or unicodedata.east_asian_width(ch) in ("W", "F")
 
 
-def _join_pieces(pieces: Iterable[str]) -> str:
-    """Join wrapped pieces of one paragraph or cell: nothing next to CJK, a space between words."""
+def _join_pieces(pieces: Iterable[str], *, cell: bool = False) -> str:
+    """Join wrapped pieces of one paragraph or cell: nothing next to CJK, a space between words.
+
+    In a table ``cell`` digits on both sides of a break are one number that the column's width
+    broke (``19`` / ``139`` in a narrow PDF column): a cell of the forms holds one figure.
+    """
     out = ""
     for piece in pieces:
         piece = piece.strip()
         if not piece:
             continue
-        if out and not _wide(out[-1]) and not _wide(piece[0]):
+        broken_number = cell and _NUMBER_BREAK.match(out[-1:] + piece[0])
+        if out and not _wide(out[-1]) and not _wide(piece[0]) and not broken_number:
             out += " "
         out += piece
     return out
+
+
+_NUMBER_BREAK = re.compile(r"[\d.,][\d]")
 
 
 _WS_RUN = re.compile(r"[ \t\n\r\f\v\xa0]+")
@@ -235,7 +243,7 @@ def _collapse(raw: str) -> str:
 
 def _cell_text(lines: Iterable[str]) -> str:
     """One table cell on one line: pieces joined CJK-aware, no bar that would split the row."""
-    return _join_pieces(_collapse(x) for x in lines).replace("|", "¦")
+    return _join_pieces((_collapse(x) for x in lines), cell=True).replace("|", "¦")
 
 
 def _table_lines(grid: Sequence[Sequence[str]]) -> list[str]:
@@ -1156,7 +1164,7 @@ def _merge_split_tables(pages: Sequence[_PdfPage]) -> list[_PdfLine | _PdfTable]
                 prev, it = _stitch(prev, it)
                 if it.grid and prev.grid and _split_row(prev.grid[-1], it.grid[0]):
                     last = tuple(
-                        a if (not b or a == b) else _join_pieces([a, b])
+                        a if (not b or a == b) else _join_pieces([a, b], cell=True)
                         for a, b in zip(prev.grid[-1], it.grid[0], strict=False)
                     )
                     prev = replace(prev, grid=(*prev.grid[:-1], last))
@@ -1168,16 +1176,21 @@ def _merge_split_tables(pages: Sequence[_PdfPage]) -> list[_PdfLine | _PdfTable]
     return items
 
 
-_NUMBER_CELL = re.compile(r"^[-+]?\d[\d,.]*%?$")
+# a cell that holds one figure, or the mark of a figure not reported: it never runs on past a page break
+_FIGURE_CELL = re.compile(r"^(?:[-+]?\d[\d,.]*%?|[/／\\—\-－–~～…_.·]+|无|空|不适用)$")
 
 
 def _split_row(last: Sequence[str], first: Sequence[str]) -> bool:
-    """The continuation's first row is the rest of the row a page break cut (``主动公开环境…环`` / ``境状况…``)."""
+    """The continuation's first row is the rest of the row a page break cut (``主动公开环境…环`` / ``境状况…``).
+
+    Not when a column has a figure (or a not-reported mark) on both sides: a figure's cell is
+    whole on its own, so the row below is another row (``2048`` / ``/``).
+    """
     differs = False
     for a, b in zip(last, first, strict=False):
         if not b or a == b:
             continue
-        if not a or _HEADING.match(b) or (_NUMBER_CELL.match(a) and _NUMBER_CELL.match(b)):
+        if not a or _HEADING.match(b) or (_FIGURE_CELL.match(a) and _FIGURE_CELL.match(b)):
             return False
         differs = True
     return differs
@@ -1199,7 +1212,7 @@ def _stitch(prev: _PdfTable, cont: _PdfTable) -> tuple[_PdfTable, _PdfTable]:
         tail = cgrid[0][j]
         if tail and _HEADING.match(tail):
             continue
-        joined = _join_pieces([pgrid[-1][j], tail])
+        joined = _join_pieces([pgrid[-1][j], tail], cell=True)
         for grid, ids, key in ((pgrid, prev.ids, pid), (cgrid, cont.ids, cid)):
             for r, row in enumerate(ids):
                 for k, v in enumerate(row):

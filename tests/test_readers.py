@@ -469,6 +469,39 @@ def test_pdf_headers_footers_wraps_and_ruled_table(tmp_path):
     ]
 
 
+def _ruled_rows(rows: Sequence[Sequence[Sequence[str]]], top: float, height: float = 40.0):  # type: ignore[no-untyped-def]
+    """Boxes and text of a two-column ruled table: each cell is the lines of text stacked in it."""
+    cols = [72.0, 300.0, 360.0]
+    boxes: list[tuple[float, ...]] = []
+    text: list[tuple[float, float, float, str]] = []
+    for r, row in enumerate(rows):
+        y = top + height * r
+        boxes += [(cols[c], y, cols[c + 1], y + height) for c in range(2)]
+        for c, lines in enumerate(row):
+            text += [(cols[c] + 4, y + 4 + 14 * k, 11.0, line) for k, line in enumerate(lines)]
+    return boxes, text
+
+
+def test_pdf_number_broken_by_a_narrow_cell_is_one_number(tmp_path):
+    """A figure wider than its column wraps inside the cell (``19`` / ``13`` / ``9``): it reads as 19139."""
+    boxes, text = _ruled_rows(
+        [[["项目"], ["数量"]], [["本年新收政府信息公开申请数量"], ["19", "13", "9"]], [["办结"], ["1,2", "04"]]], 100.0
+    )
+    path = write(tmp_path / "narrow.pdf", make_pdf([(text, boxes)]))
+    assert out_lines(read_document(path))[:3] == ["项目 | 数量", "本年新收政府信息公开申请数量 | 19139", "办结 | 1,204"]
+
+
+def test_pdf_rows_on_both_sides_of_a_page_break_stay_apart_when_each_has_its_figure(tmp_path):
+    """A row cut by the page break continues on the next page; a row with a figure (or ``/``) in the
+    column where the row above has one is a row of its own, however its label reads."""
+    top1, text1 = _ruled_rows([[["主动公开规范性文件数"], ["12"]], [["主动公开政府部门预算执行审计结果等信息数"], ["2048"]]], 650.0)
+    top2, text2 = _ruled_rows([[["主动公开行政机关对公共企事业单位", "进行监督管理的信息数"], ["/"]], [["其他"], ["5"]]], 60.0)
+    path = write(tmp_path / "break.pdf", make_pdf([(text1, top1), (text2, top2)]))
+    lines = out_lines(read_document(path))
+    assert "主动公开政府部门预算执行审计结果等信息数 | 2048" in lines
+    assert "主动公开行政机关对公共企事业单位进行监督管理的信息数 | /" in lines
+
+
 # ----------------------------------------------------------------------------- bad input
 
 
