@@ -494,8 +494,12 @@ def test_pdf_number_broken_by_a_narrow_cell_is_one_number(tmp_path):
 def test_pdf_rows_on_both_sides_of_a_page_break_stay_apart_when_each_has_its_figure(tmp_path):
     """A row cut by the page break continues on the next page; a row with a figure (or ``/``) in the
     column where the row above has one is a row of its own, however its label reads."""
-    top1, text1 = _ruled_rows([[["主动公开规范性文件数"], ["12"]], [["主动公开政府部门预算执行审计结果等信息数"], ["2048"]]], 650.0)
-    top2, text2 = _ruled_rows([[["主动公开行政机关对公共企事业单位", "进行监督管理的信息数"], ["/"]], [["其他"], ["5"]]], 60.0)
+    top1, text1 = _ruled_rows(
+        [[["主动公开规范性文件数"], ["12"]], [["主动公开政府部门预算执行审计结果等信息数"], ["2048"]]], 650.0
+    )
+    top2, text2 = _ruled_rows(
+        [[["主动公开行政机关对公共企事业单位", "进行监督管理的信息数"], ["/"]], [["其他"], ["5"]]], 60.0
+    )
     path = write(tmp_path / "break.pdf", make_pdf([(text1, top1), (text2, top2)]))
     lines = out_lines(read_document(path))
     assert "主动公开政府部门预算执行审计结果等信息数 | 2048" in lines

@@ -355,6 +355,44 @@ def test_not_reported_is_not_zero(blank: str) -> None:
     assert table["requests.received.in_person"].value == 0 and table["requests.received.fax"].value == 5
 
 
+def test_rows_of_not_reported_marks_anchor_the_form_in_a_grid() -> None:
+    """The form repeats ``（三）其他情形数`` under 行政复议 and 行政诉讼: the rows whose figures are all
+    ``—`` / ``无`` / empty (with their unit) still stand in the grid, so the 50 is litigation's."""
+    rows = [(r.label, r.unit, _VALUES[r.key]) for r in PRE2019_ROWS]
+    review_and_litigation = [
+        ("四、行政复议数量", "件", "—"),
+        ("（一）维持具体行政行为数", "件", "—"),
+        ("（二）被依法纠错数", "件", "—"),
+        ("（三）其他情形数", "件", "无"),
+        ("五、行政诉讼数量", "件", ""),
+        ("（一）维持具体行政行为或者驳回原告诉讼请求数", "件", "—"),
+        ("（二）被依法纠错数", "件", ""),
+        ("（三）其他情形数", "件", 50),
+    ]
+    at = next(i for i, (label, _, _) in enumerate(rows) if label.startswith("四、行政复议"))
+    rows[at : at + 8] = review_and_litigation
+    result, _ = run("统计表\n" + "\n".join(f"{a} | {b} | {c}" for a, b, c in rows) + "\n")
+    table = by_key(result, "table")
+    assert table["litigation.other"].value == 50
+    assert not [k for k in table if k.startswith("review.") or k in ("litigation.total", "litigation.corrected")]
+
+
+def test_two_rows_run_together_give_no_value_and_say_why() -> None:
+    """A row whose label holds two whole labels of the form (a page break joined them): its figure's
+    row is unknown, so neither row gets it."""
+    rows = [(r.label, r.unit, _VALUES[r.key]) for r in PRE2019_ROWS]
+    keys = [r.key for r in PRE2019_ROWS]
+    a, b = keys.index("proactive.key_areas.audit"), keys.index("proactive.key_areas.public_institutions")
+    assert b == a + 1
+    rows[a : b + 1] = [(rows[a][0] + rows[b][0], "条", 323)]
+    result, _ = run("统计表\n" + "\n".join(f"{x} | {y} | {z}" for x, y, z in rows) + "\n")
+    table = by_key(result, "table")
+    assert "proactive.key_areas.audit" not in table and "proactive.key_areas.public_institutions" not in table
+    check = next(c for c in result.checks if c.rule == "table.rows_run_together")
+    assert set(check.keys) == {"proactive.key_areas.audit", "proactive.key_areas.public_institutions"}
+    assert {k: f.value for k, f in table.items()} == {k: v for k, v in _VALUES.items() if k not in check.keys}
+
+
 # --- 2019 / 2021 tables from real reports --------------------------------------------------------------
 
 

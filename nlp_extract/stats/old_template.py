@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from ..schema import Check
 from .align import SURE_SCORE, align, score_matrix
-from .keys import PRE2019_ROWS, key_unit
+from .keys import PRE2019_ROWS, RowKey, key_unit
+from .labels import canonical
 from .model import Figure
 from .numbers import NUMBER_RE, cell_unit, in_unit
 from .tables import Cell, Row, split_run
@@ -53,6 +54,17 @@ def _cumulative_after(values: Sequence[int]) -> bool:
     return values[1] >= values[0]
 
 
+def _row_inside(row: Row, key: RowKey) -> RowKey | None:
+    """Another row of the form whose whole label lies in this row's label, and not in the label of the
+    row it matched: two rows run together (a page break joined them), so the value's row is unknown."""
+    label = canonical("".join(row.label_texts))
+    own = canonical(key.label)
+    return next(
+        (k for k in PRE2019_ROWS if k.label != key.label and (c := canonical(k.label)) in label and c not in own),
+        None,
+    )
+
+
 def parse_old(rows: Sequence[Row]) -> OldTable:
     """Figures of the pre-2019 table found among ``rows`` (none if there is no such table)."""
     candidates = [r for r in rows if r.labels and (r.slots or r.units)]
@@ -74,6 +86,11 @@ def parse_old(rows: Sequence[Row]) -> OldTable:
             other.label != key.label and scores[i][k] >= scores[i][j] - _TIE for k, other in enumerate(PRE2019_ROWS)
         ):
             continue  # the label names two different rows of the form alike (``信函、传真申请数``): neither is sure
+        if (other := _row_inside(row, key)) is not None:
+            message = f"统计表 row {key.key}: its label also holds the whole label of {other.key}; no value taken"
+            span = [[row.labels[0].start, row.labels[-1].end]]
+            checks.append(Check("table.rows_run_together", "warning", message, [key.key, other.key], span))
+            continue
         first = next((c for c in row.slots if c.kind in ("value", "blank")), None)
         unit = row.units[0].text if row.units else key.unit
         if first is not None and first.run and len(first.text) > 1:

@@ -577,8 +577,9 @@ def grid_rows(grid: Sequence[tuple[int, Sequence[Cell]]]) -> list[Row]:
 
     Labels stand left of values in every form: the value columns are those right of every
     label that stands left of a value in its row.  An empty cell left of them is a merged
-    label's span, never a blank.  A row without a value has no slots (its empty cells are
-    spans of header cells).
+    label's span, never a blank.  A row with no value, no unit and no written not-reported mark
+    (``/``, ``—``, ``无``) has no slots: its empty cells are spans of header cells.  One with a mark
+    or a unit is a row of the table whose figures were not reported (it still anchors the form).
     """
     last_label = max(
         (
@@ -593,7 +594,7 @@ def grid_rows(grid: Sequence[tuple[int, Sequence[Cell]]]) -> list[Row]:
     rows = []
     for line, cells in grid:
         row = Row(labels=[c for c in cells if c.kind == "label"], explicit=True, line=line, last_line=line)
-        if any(c.kind == "value" for c in cells):
+        if any(c.kind in ("value", "unit") or (c.kind == "blank" and c.text) for c in cells):
             _fill(row, [c for c in cells if c.kind != "label" and c.column > last_label])
         if row.labels or row.values:
             rows.append(row)
