@@ -23,6 +23,7 @@ import pytest
 
 from nlp_extract.readers import read_document
 
+from . import zoo
 from .conftest import ROOT, benchmark_module
 
 fp: Any = benchmark_module("format_parity")
@@ -36,7 +37,7 @@ REPORTS = {
     "43": ROOT / "tests" / "data" / "43_xuwen_bureau_2021format.txt",
 }
 FORMATS = ("html", "html-gbk", "docx", "pdf", "html-in-txt", "html-in-script")
-HAS_OFFICE = fp.soffice() is not None
+OFFICE_MISSING = zoo.office_missing()
 # pairs whose statistics agree but whose labels do not yet (strict: a pair that agrees must leave)
 LABEL_GAPS: set[tuple[str, str]] = set()
 
@@ -48,7 +49,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, extractor: Any) -> dict[str,
     for key, path in REPORTS.items():
         base = fp.extract(extractor, path)
         out[key] = (base, fp.build_files(fp.report_blocks(base.doc.source.text), work / path.stem, FORMATS))
-    if HAS_OFFICE:
+    if not OFFICE_MISSING:
         fp.add_pdfs([files for _, files in out.values()], ["pdf"], work / "pdf")
     return out
 
@@ -85,8 +86,8 @@ def test_built_files_are_the_real_thing(built: dict[str, tuple[Any, dict[str, Pa
 def test_same_statistics_and_labels(
     built: dict[str, tuple[Any, dict[str, Path]]], extractor: Any, key: str, fmt: str
 ) -> None:
-    if fmt == "pdf" and not HAS_OFFICE:
-        pytest.skip("LibreOffice (soffice) is not installed: no PDF can be made from the .docx")
+    if fmt == "pdf" and OFFICE_MISSING:
+        pytest.skip(f"{OFFICE_MISSING}: no PDF can be made from the .docx")
     base, files = built[key]
     assert fmt in files, f"{fmt} was not built for {key}"
     c = fp.compare_file(key, fmt, base, files[fmt], extractor)

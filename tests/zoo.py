@@ -790,8 +790,16 @@ def _text_layout(table_lines: Callable[[Filled], list[str]]) -> Callable[[Report
     return render
 
 
-def _needs_office() -> str | None:
-    return None if soffice() else "LibreOffice (soffice) is not installed"
+def office_missing() -> str | None:
+    """Why LibreOffice cannot make a PDF of a Chinese report here, or None.
+
+    Without a CJK font its PDFs map every ideograph to one substitute glyph: no text to read.
+    """
+    if not soffice():
+        return "LibreOffice (soffice) is not installed"
+    fonts = shutil.which("fc-list")
+    listed = subprocess.run([fonts, ":lang=zh"], capture_output=True, text=True, check=False).stdout if fonts else ""
+    return None if listed.strip() else "no CJK font for LibreOffice (fc-list :lang=zh lists none)"
 
 
 LAYOUTS: dict[str, Layout] = {
@@ -801,7 +809,7 @@ LAYOUTS: dict[str, Layout] = {
         Layout("html_in_txt", render_html_in_txt),
         Layout("html_in_script", render_html_in_script),
         Layout("docx", render_docx),
-        Layout("pdf", render_pdf, _needs_office),
+        Layout("pdf", render_pdf, office_missing),
         Layout("pipes_grid", _text_layout(pipes_grid)),
         Layout("pipes_word", _text_layout(pipes_word)),
         Layout("markdown", _text_layout(markdown)),
