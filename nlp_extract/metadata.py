@@ -374,8 +374,11 @@ def _known_start(name: str) -> bool:
 
 
 def _place_ends(text: str, upto: int) -> list[int]:
-    """Every ``j`` (3 to ``upto``) where ``text[:j]`` reads as places alone."""
-    return [j for j in range(3, upto + 1) if _place_prefix(text, end=j) == text[:j]]
+    """Every ``j`` (3 to ``upto``) where ``text[:j]`` reads as places alone (it ends with a suffix's last character)."""
+    return [j for j in range(3, upto + 1) if text[j - 1] in _SUFFIX_LAST and _place_prefix(text, end=j) == text[:j]]
+
+
+_SUFFIX_LAST = frozenset(suffix[-1] for suffix in _PLACE_SUFFIX.split("|"))
 
 
 def _is_place_led(name: str, ends: Sequence[int]) -> bool:
