@@ -218,7 +218,7 @@ def _join_pieces(pieces: Iterable[str], *, cell: bool = False) -> str:
     return out
 
 
-_NUMBER_BREAK = re.compile(r"[\d.,][\d]")
+_NUMBER_BREAK = re.compile(r"[\d.,]\d")
 
 
 _WS_RUN = re.compile(r"[ \t\n\r\f\v\xa0]+")
