@@ -8,6 +8,7 @@ of the neighbours.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import marshal
 import math
@@ -157,10 +158,8 @@ def _counts(text: str, tokens: list[str]) -> dict[str, int]:
     without them, and they were a third of the features.
     """
     head = text[:200]
-    counts = Counter(head)
-    counts.update(map(operator.add, head, head[1:]))  # bigrams, counted in C
-    dict.update(counts, {f"w:{w}": n for w, n in Counter(tokens).items()})  # disjoint keys: no summing needed
-    return counts
+    # one count in C over characters, bigrams and ``w:`` words (names of 1, 2 and 3+ characters: disjoint)
+    return Counter(itertools.chain(head, map(operator.add, head, head[1:]), map("w:".__add__, tokens)))
 
 
 @lru_cache(maxsize=32)
