@@ -151,9 +151,11 @@ class Candidate:
     source: str  # a key of SOURCE_WEIGHTS
 
 
-def organization(lines: Sequence[Line], text: str) -> str | None:
-    """The issuing body: the best-scored candidate, extended to the fullest form the text writes."""
-    segments = _segments(lines)
+def organization(segments: Sequence[str], text: str) -> str | None:
+    """The issuing body: the best-scored candidate, extended to the fullest form the text writes.
+
+    ``segments``: the report's lines, long ones cut at sentence ends (``_segments``).
+    """
     head = _head(segments)
     best = choose(list(_candidates(segments, head, text)), text)
     return _fullest(best, segments, head) if best else None
@@ -748,8 +750,9 @@ def template_for(year: int | None, detected: Template | None) -> Template | None
 def extract_meta(lines: Sequence[Line], text: str, detected: Template | None = None) -> Meta:
     """All metadata fields of one report."""
     year = report_year(lines, text)
-    org = organization(lines, text)
-    place = region(org, _segments(lines), text)
+    segments = _segments(lines)
+    org = organization(segments, text)
+    place = region(org, segments, text)
     return Meta(
         organization=org,
         year=year,
