@@ -118,9 +118,10 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(by_code, {k: tuple(v) for k, v in by_name.items()}, max(map(len, by_name)))
 
 
-_PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|自治州|州|盟|地区|县|自治县|旗|区)")
+_SUFFIXES = ("省", "自治区", "市", "自治州", "州", "盟", "地区", "县", "自治县", "旗", "区")
+_PLACE_WORD = re.compile(rf"[\u4e00-\u9fff]{{1,12}}?(?:{'|'.join(_SUFFIXES)})")
 _IDEOGRAPH_RUN = re.compile(r"[\u4e00-\u9fff]+")
-_PLACE_END = re.compile(r"[省市州盟区县旗]")  # every suffix above ends with one of these
+_PLACE_END = re.compile(f"[{''.join(sorted({s[-1] for s in _SUFFIXES}))}]")  # the last character of every suffix
 
 
 def _place_words(text: str) -> Iterator[re.Match[str]]:

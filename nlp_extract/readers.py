@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 from .decode import decode_bytes
 from .errors import InputError
 from .limits import DEFAULT_LIMITS, Limits, check_size, check_text
+from .stats.numbers import is_not_reported, parse_cell  # what a table cell's figure is, as the statistics read it
 
 __all__ = ["Document", "read_document"]
 
@@ -218,7 +219,7 @@ def _join_pieces(pieces: Iterable[str], *, cell: bool = False) -> str:
     return out
 
 
-_NUMBER_BREAK = re.compile(r"[\d.,]\d")
+_NUMBER_BREAK = re.compile(r"\d[\d.,]|[.,]\d")  # 19|139, 1,2|04, 12|.5, 12.|5
 
 
 _WS_RUN = re.compile(r"[ \t\n\r\f\v\xa0]+")
@@ -1176,8 +1177,12 @@ def _merge_split_tables(pages: Sequence[_PdfPage]) -> list[_PdfLine | _PdfTable]
     return items
 
 
-# a cell that holds one figure, or the mark of a figure not reported: it never runs on past a page break
-_FIGURE_CELL = re.compile(r"^(?:[-+]?\d[\d,.]*%?|[/／\\—\-－–~～…_.·]+|无|空|不适用)$")
+_PERCENT = re.compile(r"^[-+]?\d[\d,.]*%$")
+
+
+def _figure_cell(cell: str) -> bool:
+    """A cell holding one figure (with or without its unit) or a not-reported mark: whole on its own."""
+    return parse_cell(cell) is not None or is_not_reported(cell) or bool(_PERCENT.match(cell))
 
 
 def _split_row(last: Sequence[str], first: Sequence[str]) -> bool:
@@ -1190,7 +1195,7 @@ def _split_row(last: Sequence[str], first: Sequence[str]) -> bool:
     for a, b in zip(last, first, strict=False):
         if not b or a == b:
             continue
-        if not a or _HEADING.match(b) or (_FIGURE_CELL.match(a) and _FIGURE_CELL.match(b)):
+        if not a or _HEADING.match(b) or (_figure_cell(a) and _figure_cell(b)):
             return False
         differs = True
     return differs

@@ -20,9 +20,11 @@ import docx
 import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp_extract.errors import InputError
-from nlp_extract.readers import Document, _office_convert, read_document
+from nlp_extract.readers import Document, _join_pieces, _office_convert, _split_row, read_document
 
 from .conftest import benchmark_module
 
@@ -504,6 +506,29 @@ def test_pdf_rows_on_both_sides_of_a_page_break_stay_apart_when_each_has_its_fig
     lines = out_lines(read_document(path))
     assert "主动公开政府部门预算执行审计结果等信息数 | 2048" in lines
     assert "主动公开行政机关对公共企事业单位进行监督管理的信息数 | /" in lines
+
+
+@given(
+    st.one_of(
+        st.integers(10, 10**7).map(str),
+        st.integers(1000, 10**7).map("{:,}".format),
+        st.decimals(min_value=1, max_value=10**5, places=2, allow_nan=False).map(str),
+    ),
+    st.data(),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_figure_broken_anywhere_in_a_cell_is_joined_again(number: str, data: st.DataObject) -> None:
+    """Whatever digit, comma or point a narrow column breaks a figure at, the cell reads as the figure."""
+    cut = data.draw(st.integers(1, len(number) - 1))
+    assert _join_pieces([number[:cut], number[cut:]], cell=True) == number
+    assert _join_pieces(["见附件", number[:cut], number[cut:] + "件"], cell=True) == "见附件" + number + "件"
+    assert _join_pieces(["Open", "data"], cell=True) == "Open data"  # words still get their space
+
+
+@pytest.mark.parametrize("figure", ["2048", "1,204", "96171.6", "251000元", "4万元", "12%", "/", "—", "无", "不适用"])
+def test_rows_with_figures_on_both_sides_of_a_page_break_are_two_rows(figure: str) -> None:
+    assert not _split_row(["主动公开审计结果等信息数", "条", figure], ["主动公开其他信息数", "条", "5件"])
+    assert _split_row(["主动公开环境核查审批、环", "条", figure], ["境状况公报等信息数", "", ""])
 
 
 # ----------------------------------------------------------------------------- bad input

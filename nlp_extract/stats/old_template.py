@@ -59,10 +59,10 @@ def _row_inside(row: Row, key: RowKey) -> RowKey | None:
     row it matched: two rows run together (a page break joined them), so the value's row is unknown."""
     label = canonical("".join(row.label_texts))
     own = canonical(key.label)
-    return next(
-        (k for k in PRE2019_ROWS if k.label != key.label and (c := canonical(k.label)) in label and c not in own),
-        None,
-    )
+    return next((k for k, c in _CANONICAL_ROWS if k.label != key.label and c in label and c not in own), None)
+
+
+_CANONICAL_ROWS = tuple((k, canonical(k.label)) for k in PRE2019_ROWS)
 
 
 def parse_old(rows: Sequence[Row]) -> OldTable:
