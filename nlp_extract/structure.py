@@ -20,11 +20,9 @@ import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from .features import words
-
-LineKind = Literal["blank", "heading", "table", "chrome", "title", "paragraph"]
+from .lines import Line, LineKind, Piece, source_lines
 
 _CN_DIGITS = {
     "零": 0,
@@ -87,26 +85,6 @@ _ROW_LABEL = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
-class Line:
-    """One (virtual) line of the analysis text; ``start``/``end`` exclude the newline and outer blanks.
-
-    ``piece`` says how the line came out of a run-together source line: ``"line"`` for a whole
-    source line, ``"heading"`` for a heading found inside one, ``"body"`` for the rest of it
-    (which is never taken for a heading: its shape is that of the text around, not a line's).
-    ``indented``: the source line starts with a tab (a table cell in some exports).
-    """
-
-    index: int
-    start: int
-    end: int
-    text: str
-    kind: LineKind = "paragraph"
-    level: int = 0
-    piece: Literal["line", "heading", "body"] = "line"
-    indented: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class Marker:
     style: str
     family: str
@@ -114,23 +92,9 @@ class Marker:
     length: int
 
 
-def source_lines(text: str) -> list[Line]:
-    """Source lines with their whitespace (and leading/trailing blanks) trimmed, offsets kept."""
-    lines = []
-    pos = 0
-    for i, chunk in enumerate(text.split("\n")):
-        stripped = chunk.strip()
-        lead = len(chunk) - len(chunk.lstrip())
-        start = pos + lead
-        kind: LineKind = "paragraph" if stripped else "blank"
-        lines.append(Line(i, start, start + len(stripped), stripped, kind, indented=chunk.startswith("\t")))
-        pos += len(chunk) + 1
-    return lines
-
-
 def split_lines(text: str) -> list[Line]:
-    """Source lines, and the headings inside run-together lines cut out as lines of their own."""
-    lines = source_lines(text)
+    """Source lines trimmed, and the headings inside run-together lines cut out as lines of their own."""
+    lines = [ln.trimmed() for ln in source_lines(text)]
     headings = inline_headings(lines)
     out: list[Line] = []
     for ln in lines:
@@ -541,7 +505,7 @@ def _bridged(found: Sequence[_Candidate]) -> dict[int, int]:
     return out
 
 
-def _pieces(ln: Line, headings: Sequence[tuple[int, int]]) -> list[tuple[int, int, Literal["line", "heading", "body"]]]:
+def _pieces(ln: Line, headings: Sequence[tuple[int, int]]) -> list[tuple[int, int, Piece]]:
     """A source line cut at its inline headings, at its sentence ends followed by a blank and after
     a report title."""
     if ln.kind == "blank":
@@ -559,7 +523,7 @@ def _pieces(ln: Line, headings: Sequence[tuple[int, int]]) -> list[tuple[int, in
     bounds = sorted(cuts)
     if len(bounds) == 2:
         return [(ln.start, ln.end, "line")]
-    out: list[tuple[int, int, Literal["line", "heading", "body"]]] = []
+    out: list[tuple[int, int, Piece]] = []
     for a, b in itertools.pairwise(bounds):
         chunk = ln.text[a - ln.start : b - ln.start]
         lead = len(chunk) - len(chunk.lstrip())

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..lines import source_lines
 from ..schema import Check, Template
 from .checks import sum_checks, table_vs_text
 from .columns import column_tables
@@ -27,7 +28,7 @@ from .model import Figure, StatsResult, warning
 from .new_template import NewTables, parse_new
 from .old_template import OldTable, parse_old
 from .prose import Family, ProseFigure, find_prose, pick
-from .tables import Row, iter_lines, read_rows
+from .tables import Row, read_rows
 
 __all__ = ["Extraction", "Figure", "StatsResult", "extract_all", "extract_statistics"]
 
@@ -96,11 +97,11 @@ def table_rows(text: str) -> tuple[list[Row], list[tuple[int, int]]]:
     """
     grids = markup_tables(text)
     masked = _blanked(text, [(t.start, t.end) for t in grids])
-    aligned = column_tables(masked)
+    lines = source_lines(masked)  # one pass over the lines, for both readers
+    aligned = column_tables(masked, lines)
     spans = [(t.start, t.end) for t in grids] + [(t.start, t.end) for t in aligned]
     if not spans:
-        return read_rows(text, anchors=FORM_ANCHORS), []
-    lines = list(iter_lines(masked))
+        return read_rows(text, lines, anchors=FORM_ANCHORS), []
     rows: list[Row] = []
     pos = 0
     for t in aligned:  # whole lines: the text on either side is read apart (a block ends any row)

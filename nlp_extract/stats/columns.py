@@ -27,8 +27,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from ..lines import Line, source_lines
 from .grid import GridCell, Table
-from .tables import Cell, Line, Row, is_prose, iter_lines, split_line
+from .tables import Cell, Row, is_prose, split_line
 
 LineKind = Literal["blank", "data", "label", "stop"]
 Measure = Callable[[str], int]
@@ -395,11 +396,13 @@ def _grid(lines: Sequence[_Line], header: Sequence[int], r: _Reading) -> ColumnT
     return ColumnTable(Table(tuple(cells), start, end), r.measure, tuple(rows_at), span, tuple(unplaced))
 
 
-def column_tables(text: str) -> list[ColumnTable]:
-    """Every block of space-aligned columns in the text that aligns under some measure, as a grid."""
+def column_tables(text: str, source: Sequence[Line] | None = None) -> list[ColumnTable]:
+    """Every block of space-aligned columns in the text that aligns under some measure, as a grid.
+
+    ``source``: the text's source lines, when the caller has them already."""
     if len(_ALIGNED.findall(text)) < 2:
         return []
-    lines = [_classify(text, line) for line in iter_lines(text)]
+    lines = [_classify(text, line) for line in (source if source is not None else source_lines(text))]
     out: list[ColumnTable] = []
     i = 0
     while i < len(lines):

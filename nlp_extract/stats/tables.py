@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from ..lines import Line, source_lines
 from .numbers import Number, is_not_reported, parse_cell
 
 CellKind = Literal["label", "value", "blank", "unit", "gap"]
@@ -93,23 +94,6 @@ class Row:
         while slots and slots[-1].kind in ("blank", "gap"):
             slots.pop()
         return slots
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    index: int
-    start: int
-    end: int
-    text: str
-    glued: bool = False  # a piece cut out of a longer line with no separator before it
-    cell_bars: bool = False  # in a run of ``cell |`` lines: a bar ends a cell, a leading bar is no border
-
-
-def iter_lines(text: str) -> Iterator[Line]:
-    pos = 0
-    for i, raw in enumerate(text.split("\n")):
-        yield Line(i, pos, pos + len(raw), raw)
-        pos += len(raw) + 1
 
 
 def classify_cell(text: str) -> tuple[CellKind | None, Number | None]:
@@ -520,7 +504,7 @@ def _cells_of(index: int, piece: str, at: int, anchors: re.Pattern[str] | None) 
         while number[k] and j < len(cells) and number[j]:
             j += 1
         glued = number[k] and any(y - x > 1 for x, y in cells[k:j])
-        out += [Line(index, at + a, at + b, piece[a:b], glued) for a, b in cells[k:j]]
+        out += [Line(index, at + a, at + b, piece[a:b], glued=glued) for a, b in cells[k:j]]
         k = j
     return out
 
@@ -544,7 +528,7 @@ def read_rows(text: str, lines: Sequence[Line] | None = None, anchors: re.Patter
     """
     all_lines = [
         piece
-        for line in (lines if lines is not None else iter_lines(text))
+        for line in (lines if lines is not None else source_lines(text))
         for piece in (inline_lines(line, anchors) if len(line.text) > _INLINE_MIN else (line,))
     ]
     all_lines = _mark_cell_bars(all_lines)
