@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from .classify import Prediction, RuleLabeller, UnitContext
 from .errors import InputError
 from .limits import DEFAULT_LIMITS, Limits, check_text
+from .lines import Line, source_lines
 from .link import build_sections, heading_paths, section_finder
 from .metadata import extract_meta
 from .model import Labeller, load_labeller
@@ -29,7 +31,7 @@ from .schema import Check, Meta, Result, Section, Source, Span, Statistic
 from .sentences import Unit, merge_units, segment
 from .stats import extract_statistics
 from .stats.keys import form_label
-from .structure import Line, analyse
+from .structure import analyse
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
 
@@ -55,6 +57,11 @@ class Doc:
         """The analysis text (simplified, cleaned)."""
         return self.norm.text
 
+    @cached_property
+    def source_lines(self) -> list[Line]:
+        """The analysis text's lines, cut once for both structure and statistics."""
+        return source_lines(self.text)
+
     def raw_slice(self, start: int, end: int) -> tuple[int, int, str]:
         """Analysis range -> raw range and the raw text it covers."""
         a, b = self.norm.to_raw(start, end)
@@ -65,7 +72,7 @@ Component = Callable[[Doc], Doc]
 
 
 def structure(doc: Doc) -> Doc:
-    doc.lines = analyse(doc.text)
+    doc.lines = analyse(doc.text, doc.source_lines)
     return doc
 
 
@@ -165,7 +172,7 @@ def _titles(by_id: Mapping[str, Section], section: Section | None) -> list[str]:
 
 
 def statistics(doc: Doc) -> Doc:
-    found = extract_statistics(doc.text)
+    found = extract_statistics(doc.text, doc.source_lines)
     doc.stats = []
     for f in found.figures:
         start, end, text = doc.raw_slice(f.start, f.end)

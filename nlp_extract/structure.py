@@ -92,9 +92,11 @@ class Marker:
     length: int
 
 
-def split_lines(text: str) -> list[Line]:
-    """Source lines trimmed, and the headings inside run-together lines cut out as lines of their own."""
-    lines = [ln.trimmed() for ln in source_lines(text)]
+def split_lines(text: str, source: Sequence[Line] | None = None) -> list[Line]:
+    """Source lines trimmed, and the headings inside run-together lines cut out as lines of their own.
+
+    ``source``: the text's :func:`~nlp_extract.lines.source_lines`, when the caller has them already."""
+    lines = [ln.trimmed() for ln in (source if source is not None else source_lines(text))]
     headings = inline_headings(lines)
     out: list[Line] = []
     for ln in lines:
@@ -590,9 +592,9 @@ def _is_title(text: str) -> bool:
     return len(text) < 60 and bool(_TITLE_WORDS.search(text)) and not _SENTENCE_END.search(text)
 
 
-def analyse(text: str) -> list[Line]:
+def analyse(text: str, source: Sequence[Line] | None = None) -> list[Line]:
     """Classify every line of the analysis text; headings carry their outline level."""
-    lines = split_lines(text)
+    lines = split_lines(text, source)
     table = find_table_lines(lines)
     kinds: list[LineKind] = []
     body_started = False

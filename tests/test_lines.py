@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nlp_extract import pipeline, stats, structure
 from nlp_extract.lines import Line, source_lines
-from nlp_extract.stats import table_rows
+from nlp_extract.pipeline import Extractor
+from nlp_extract.stats import columns, table_rows, tables
 from nlp_extract.structure import split_lines
 
 from .conftest import EXAMPLES
@@ -60,3 +62,24 @@ def test_any_text_cuts_into_grounded_lines(parts: list[str]) -> None:
         assert text[t.start : t.end] == t.text == ln.text.strip()
         assert t.indented == ln.text.startswith("\t") and (t.kind == "blank") == (not t.text)
         assert t.start >= ln.start and t.end <= ln.end
+
+
+def test_the_pipeline_cuts_a_report_into_lines_once_for_structure_and_statistics(
+    extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nlp_extract.lines as lines_module
+
+    calls: list[str] = []
+
+    def counted(text: str) -> list[Line]:
+        calls.append(text)
+        return source_lines(text)
+
+    for module in (pipeline, structure, stats, columns, tables):  # every place that could cut the text again
+        if hasattr(module, "source_lines"):
+            monkeypatch.setattr(module, "source_lines", counted)
+    monkeypatch.setattr(lines_module, "source_lines", counted)
+    text = EXAMPLES[0].read_text(encoding="utf-8")
+    result = extractor.extract_text(text)
+    assert result.stats and result.sections  # both stages worked from the lines
+    assert len(calls) == 1

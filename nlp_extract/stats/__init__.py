@@ -16,9 +16,10 @@ sentences to keys; :mod:`.checks` checks sums and table against prose.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..lines import source_lines
+from ..lines import Line, source_lines
 from ..schema import Check, Template
 from .checks import sum_checks, table_vs_text
 from .columns import column_tables
@@ -88,7 +89,7 @@ def _truncation(text: str, template: Template | None, table: list[Figure], new: 
     ]
 
 
-def table_rows(text: str) -> tuple[list[Row], list[tuple[int, int]]]:
+def table_rows(text: str, source: Sequence[Line] | None = None) -> tuple[list[Row], list[tuple[int, int]]]:
     """Rows of every table in the text, in text order, and the spans of tables read as grids.
 
     Markup tables (``<table>`` source in the text) and blocks of space-aligned columns are read
@@ -97,7 +98,8 @@ def table_rows(text: str) -> tuple[list[Row], list[tuple[int, int]]]:
     """
     grids = markup_tables(text)
     masked = _blanked(text, [(t.start, t.end) for t in grids])
-    lines = source_lines(masked)  # one pass over the lines, for both readers
+    # one pass over the lines, for both readers (the caller's, unless markup was blanked out)
+    lines = source if source is not None and not grids else source_lines(masked)
     aligned = column_tables(masked, lines)
     spans = [(t.start, t.end) for t in grids] + [(t.start, t.end) for t in aligned]
     if not spans:
@@ -122,9 +124,9 @@ def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join([*out, text[pos:]])
 
 
-def extract_all(text: str) -> Extraction:
+def extract_all(text: str, source: Sequence[Line] | None = None) -> Extraction:
     """Table figures and every prose figure, before one figure per key is chosen."""
-    rows, markup = table_rows(text)
+    rows, markup = table_rows(text, source)
     new = parse_new(rows)
     # headers of the 2019/2021 tables decide the generation; only without them is the pre-2019 form looked for
     old = parse_old(rows) if new.template is None else None
@@ -141,9 +143,12 @@ def extract_all(text: str) -> Extraction:
     return Extraction(table, prose, template, family, checks)
 
 
-def extract_statistics(text: str) -> StatsResult:
-    """One figure per key (the table's wins over prose), the checks, and the template seen."""
-    found = extract_all(text)
+def extract_statistics(text: str, source: Sequence[Line] | None = None) -> StatsResult:
+    """One figure per key (the table's wins over prose), the checks, and the template seen.
+
+    ``source``: the text's :func:`~nlp_extract.lines.source_lines`, when the caller has them
+    already (the pipeline cuts them once for structure and statistics)."""
+    found = extract_all(text, source)
     in_table = {f.key for f in found.table}
     text_figures = [f for f in pick(found.prose) if f.key not in in_table]
     figures = sorted([*found.table, *text_figures], key=lambda f: (f.start, f.key))
