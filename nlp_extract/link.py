@@ -5,8 +5,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
+from .lines import Line
 from .schema import Section
-from .structure import Line
 
 RawSlice = Callable[[int, int], tuple[int, int, str]]
 

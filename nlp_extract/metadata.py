@@ -19,9 +19,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice, pairwise
 
+from .lines import Line
 from .places import Place, gazetteer, mentioned
 from .schema import Level, Meta, Template
-from .structure import Line
 
 _CJK = "\u4e00-\u9fff"
 _CN_ZERO = "〇○零0OΟ"  # typed zeros of 二〇一九, 二○一九, 二0一九
