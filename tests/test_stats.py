@@ -747,3 +747,32 @@ def test_pre2019_one_line_reports_with_a_cumulative_column(gold: dict[str, Gold]
         assert found <= expected, (g.id, sorted(found - expected)[:5])
         tp, fn = tp + len(found & expected), fn + len(expected - found)
     assert tp / (tp + fn) > 0.65  # measured 38/52: long runs (4251516) split several ways; older row wordings
+
+
+# --- the same report in another script, widths, line ends or spaces ------------------------------
+
+_FULL_WIDTH = {ord(c): ord(c) + 0xFEE0 for c in "0123456789|"}
+_REWRITES = {
+    "traditional": _S2T.convert,
+    "full-width digits and bars": lambda t: t.translate(_FULL_WIDTH),
+    "CRLF": lambda t: t.replace("\n", "\r\n"),
+    "no-break spaces": lambda t: t.replace(" ", "\xa0"),
+    "ideographic spaces": lambda t: t.replace(" ", "\u3000"),
+}
+
+
+@pytest.mark.parametrize("rewrite", sorted(_REWRITES))
+def test_statistics_survive_script_width_line_end_and_space_rewrites(
+    rewrite: str, extractor: Any, validate_output: Any
+) -> None:
+    """The sample reports rewritten as scraped copies often are: the same figures, grounded in the copy."""
+    seen = 0
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        copy = _REWRITES[rewrite](text)
+        want = {(s.key, s.value) for s in extractor.extract_text(text).stats}
+        out = validate_output(extractor.extract_text(copy).to_dict())
+        assert {(s["key"], s["value"]) for s in out["stats"]} == want, path.name
+        assert all(copy[s["start"] : s["end"]] == s["text"] for s in out["stats"])
+        seen += len(want)
+    assert seen > 100
