@@ -29,7 +29,7 @@ from .model import Labeller, load_labeller
 from .normalise import Normalised, normalise
 from .schema import Check, Meta, Result, Section, Source, Span, Statistic
 from .sentences import Unit, merge_units, segment
-from .stats import extract_statistics
+from .stats import Tables, extract_statistics, read_tables
 from .stats.keys import form_label
 from .structure import analyse
 
@@ -62,6 +62,12 @@ class Doc:
         """The analysis text's lines, cut once for both structure and statistics."""
         return source_lines(self.text)
 
+    @cached_property
+    def tables(self) -> Tables:
+        """The text's table rows and grids, read once: structure takes no heading or paragraph
+        where they lie, statistics match them to the national forms."""
+        return read_tables(self.text, self.source_lines)
+
     def raw_slice(self, start: int, end: int) -> tuple[int, int, str]:
         """Analysis range -> raw range and the raw text it covers."""
         a, b = self.norm.to_raw(start, end)
@@ -72,7 +78,7 @@ Component = Callable[[Doc], Doc]
 
 
 def structure(doc: Doc) -> Doc:
-    doc.lines = analyse(doc.text, doc.source_lines)
+    doc.lines = analyse(doc.text, doc.source_lines, doc.tables.spans)
     return doc
 
 
@@ -172,7 +178,7 @@ def _titles(by_id: Mapping[str, Section], section: Section | None) -> list[str]:
 
 
 def statistics(doc: Doc) -> Doc:
-    found = extract_statistics(doc.text, doc.source_lines)
+    found = extract_statistics(doc.text, doc.tables)
     doc.stats = []
     for f in found.figures:
         start, end, text = doc.raw_slice(f.start, f.end)

@@ -15,10 +15,11 @@ lines with exact offsets, which the rest of the stage treats like real ones.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
 
 from .features import words
@@ -70,6 +71,7 @@ _TABLE_HINT = re.compile(
     r"统计表|统\s*计\s*指\s*标|信息内容|第二十条第|申请人情况|本年新收|本年制发件数|本年新制作数量"
 )
 _SENTENCE_END = re.compile(r"[。！？!?]")
+_BORDER = " \t\u3000\xa0|｜"  # what is left of a table line outside its cells
 # Row labels of the statistics tables of the national templates (docs/INDICATORS.md): a line
 # that is one of them is a table cell even when the table came with every number blank.
 _ROW_LABEL = re.compile(
@@ -186,16 +188,17 @@ def _is_cell(line: Line) -> bool:
     )
 
 
-def find_table_lines(lines: Sequence[Line], reach: int = 6) -> set[int]:
+def find_table_lines(lines: Sequence[Line], reach: int = 6, rows: Set[int] = frozenset()) -> set[int]:
     """Indices of lines inside statistics tables.
 
-    A line is a cell when it is a pipe/tab row, a bare number, unit or empty-cell marker,
-    or is tab-indented in the source.  Short, sentence-free lines that sit between cells
-    (row labels, column headers) belong to the table too; a caption (``统计表``) or a table
-    header opens a region.  Narrative lines (long, with sentence punctuation) close it.
+    A line is a cell when it is a pipe/tab row, a bare number, unit or empty-cell marker, is
+    tab-indented in the source, or is one of ``rows`` (lines the table readers read as rows).
+    Short, sentence-free lines that sit between cells (row labels, column headers) belong to the
+    table too; a caption (``统计表``) or a table header opens a region.  Narrative lines (long,
+    with sentence punctuation) close it.
     """
     nonblank = [ln for ln in lines if ln.kind != "blank"]
-    cell = [_is_cell(ln) or ln.indented for ln in nonblank]
+    cell = [ln.index in rows or _is_cell(ln) or ln.indented for ln in nonblank]
     hint = [bool(_TABLE_HINT.search(ln.text)) and len(ln.text) < 40 for ln in nonblank]
     prose = [len(ln.text) > 60 and bool(_SENTENCE_END.search(ln.text[-3:])) for ln in nonblank]
 
@@ -216,6 +219,37 @@ def find_table_lines(lines: Sequence[Line], reach: int = 6) -> set[int]:
         if (cell[k] and ("|" in ln.text or opened or near(k, -1, cell) or near(k, 1, cell))) or (
             (opened or near(k, -1, cell)) and near(k, 1, cell) and len(ln.text) <= 80
         ):
+            inside.add(ln.index)
+    return inside
+
+
+def covered_lines(lines: Sequence[Line], spans: Sequence[tuple[int, int]]) -> set[int]:
+    """Indices of the source lines that lie inside these spans (the tables statistics read), but
+    for blanks and bars.  A section title of the template stays a heading wherever it stands, and
+    the pieces of a run-together line are left to the rules here (the table readers cut such a
+    line into cells by guesswork, and a heading cut out of it may open the table's first row)."""
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        elif a < b:
+            merged.append((a, b))
+    ends = [b for _, b in merged]
+    inside: set[int] = set()
+    for ln in lines:
+        k = bisect.bisect_right(ends, ln.start)  # the first span that ends after the line starts
+        if k == len(merged) or merged[k][0] >= ln.end or ln.kind == "blank" or ln.piece != "line":
+            continue
+        if _TEMPLATE_SECTIONS.match(ln.text):
+            continue
+        outside, pos = [], ln.start
+        for a, b in merged[k:]:
+            if a >= ln.end:
+                break
+            outside.append(ln.text[max(0, pos - ln.start) : max(0, a - ln.start)])
+            pos = b
+        outside.append(ln.text[max(0, pos - ln.start) :])
+        if not "".join(outside).strip(_BORDER):
             inside.add(ln.index)
     return inside
 
@@ -592,10 +626,14 @@ def _is_title(text: str) -> bool:
     return len(text) < 60 and bool(_TITLE_WORDS.search(text)) and not _SENTENCE_END.search(text)
 
 
-def analyse(text: str, source: Sequence[Line] | None = None) -> list[Line]:
-    """Classify every line of the analysis text; headings carry their outline level."""
+def analyse(text: str, source: Sequence[Line] | None = None, tables: Sequence[tuple[int, int]] = ()) -> list[Line]:
+    """Classify every line of the analysis text; headings carry their outline level.
+
+    ``source``: the text's source lines, when the caller has them; ``tables``: where the
+    statistics found tables (``Tables.spans``), whatever layout hid them from the line rules here."""
     lines = split_lines(text, source)
-    table = find_table_lines(lines)
+    rows = covered_lines(lines, tables)
+    table = find_table_lines(lines, rows=rows) | rows
     kinds: list[LineKind] = []
     body_started = False
     following = _next_texts(lines)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from nlp_extract import pipeline, stats, structure
 from nlp_extract.lines import Line, source_lines
 from nlp_extract.pipeline import Extractor
-from nlp_extract.stats import columns, table_rows, tables
+from nlp_extract.stats import columns, read_tables, tables
 from nlp_extract.structure import split_lines
 
 from .conftest import EXAMPLES
@@ -42,7 +42,7 @@ def test_source_lines_are_the_text_line_by_line_and_trimmed_lines_their_content(
         assert (ln.end, ln.text, ln.indented) == (t.end, t.text, t.indented)
     # the table readers' cells are grounded, each inside one source line
     starts = [ln.start for ln in lines]
-    rows, _ = table_rows(text)
+    rows = read_tables(text).rows
     assert rows
     for row in rows:
         for c in [*row.labels, *row.slots, *row.units]:

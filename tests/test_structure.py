@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from nlp_extract.normalise import normalise
 from nlp_extract.structure import Marker, analyse, outline_levels
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT
 
 
 def _predicted_headings(raw: str) -> set[tuple[int, int, int]]:
@@ -57,3 +57,19 @@ def test_structure_never_crashes_and_levels_are_positive(text):
     for ln in analyse(text):
         assert ln.kind != "heading" or ln.level >= 1
         assert text[ln.start : ln.end] == ln.text
+
+
+def test_a_pdf_as_layout_text_has_the_sections_of_the_pdf(extractor, tmp_path):
+    """The real Huai'an report as ``pdftotext -layout`` would write it (pdfplumber's layout text): its
+    tables come as space-aligned columns, and none of their row labels is taken for a section."""
+    import pdfplumber
+
+    pdf = ROOT / "tests" / "data" / "huaian_city_2024.pdf"
+    with pdfplumber.open(pdf) as doc:
+        text = "\n".join(page.extract_text(layout=True) for page in doc.pages)
+    (tmp_path / "layout.txt").write_text(text, encoding="utf-8")
+    from_layout = extractor.extract_file(tmp_path / "layout.txt")
+    from_pdf = extractor.extract_file(pdf)
+    assert [s.title for s in from_layout.sections] == [s.title for s in from_pdf.sections]
+    assert len(from_layout.sections) == 6  # the template's six sections
+    assert len(from_layout.stats) > 150

@@ -167,3 +167,35 @@ def test_zoo(layout_name: str, form_name: str, extractor: Any, tmp_path: Path, r
 
     check()
     assert not failures, f"{layout_name} x {form_name}:\n" + "\n".join(failures)
+
+
+# ----------------------------------------------------------------------------- tables are no narrative
+
+_TEMPLATES = {
+    "pre2019": ("pre2019",),
+    "2019": ("2019.二", "2019.三", "2019.四"),
+    "2021": ("2021.二", "2021.三", "2021.四"),
+}
+
+
+def _narrative(extractor: Any, report: zoo.Report, layout: zoo.Layout, directory: Path) -> tuple[list[str], list[str]]:
+    result = extractor.extract_file(zoo.write(report, layout, directory, layout.name))
+    return [s.title for s in result.sections], [f"{s.label}: {s.text.strip()}" for s in result.spans]
+
+
+@pytest.mark.parametrize("template", list(_TEMPLATES))
+@pytest.mark.parametrize("layout_name", [n for n in zoo.LAYOUTS if n != "html"])
+def test_table_cells_are_no_heading_and_no_narrative_in_any_layout(
+    layout_name: str, template: str, extractor: Any, tmp_path: Path
+) -> None:
+    """A report's sections and narrative spans are those of its HTML page, whatever layout its tables
+    came in: no row label is taken for a heading, no column header or figure for a measure."""
+    layout = zoo.LAYOUTS[layout_name]
+    if why := layout.available():
+        pytest.skip(why)
+    tables = tuple(zoo.showcase(zoo.FORMS[name]).tables[0] for name in _TEMPLATES[template])
+    report = zoo.Report(zoo.ORGANIZATIONS[0], 2023, tables)
+    sections, spans = _narrative(extractor, report, zoo.LAYOUTS["html"], tmp_path)
+    headings = {zoo.closing(report)[0], *(t.form.caption for t in tables)}
+    assert sections and set(sections) <= headings  # the reference: the page's own headings only
+    assert _narrative(extractor, report, layout, tmp_path) == (sections, spans)

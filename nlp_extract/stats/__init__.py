@@ -31,7 +31,7 @@ from .old_template import OldTable, parse_old
 from .prose import Family, ProseFigure, find_prose, pick
 from .tables import Row, read_rows
 
-__all__ = ["Extraction", "Figure", "StatsResult", "extract_all", "extract_statistics"]
+__all__ = ["Extraction", "Figure", "StatsResult", "Tables", "extract_all", "extract_statistics", "read_tables"]
 
 _LAST_OLD_KEYS = ("training.attendees", "training.sessions", "meetings.total")
 _NEW_MARKERS = re.compile(r"第二十条第|收到和处理政府信息公开申请情况|政府信息公开行政复议、行政诉讼情况")
@@ -67,9 +67,19 @@ def family_of(template: Template | None, text: str) -> Family:
     return "new" if m and int(m.group(1)) >= 2019 else "old"
 
 
-def _table_spans(rows: list[Row]) -> list[tuple[int, int]]:
-    """Where table rows with cells lie: prose figures are not read there."""
-    return [(r.start, r.end) for r in rows if any(c.kind in ("value", "blank") for c in r.slots)]
+@dataclass(frozen=True)
+class Tables:
+    """Every table row of a text, in text order, and the spans of the tables read whole as grids."""
+
+    rows: list[Row]
+    grids: list[tuple[int, int]]
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Where the tables lie: rows with cells or a unit, and grids.  Prose figures are not read there, and
+        structure takes no heading or paragraph from there."""
+        rows = [(r.start, r.end) for r in self.rows if r.units or any(c.kind in ("value", "blank") for c in r.slots)]
+        return sorted([*rows, *self.grids])
 
 
 def _truncation(text: str, template: Template | None, table: list[Figure], new: NewTables) -> list[Check]:
@@ -89,7 +99,7 @@ def _truncation(text: str, template: Template | None, table: list[Figure], new: 
     ]
 
 
-def table_rows(text: str, source: Sequence[Line] | None = None) -> tuple[list[Row], list[tuple[int, int]]]:
+def read_tables(text: str, source: Sequence[Line] | None = None) -> Tables:
     """Rows of every table in the text, in text order, and the spans of tables read as grids.
 
     Markup tables (``<table>`` source in the text) and blocks of space-aligned columns are read
@@ -103,14 +113,14 @@ def table_rows(text: str, source: Sequence[Line] | None = None) -> tuple[list[Ro
     aligned = column_tables(masked, lines)
     spans = [(t.start, t.end) for t in grids] + [(t.start, t.end) for t in aligned]
     if not spans:
-        return read_rows(text, lines, anchors=FORM_ANCHORS), []
+        return Tables(read_rows(text, lines, anchors=FORM_ANCHORS), [])
     rows: list[Row] = []
     pos = 0
     for t in aligned:  # whole lines: the text on either side is read apart (a block ends any row)
         rows += read_rows(masked, lines[pos : t.first_line], anchors=FORM_ANCHORS) + t.rows()
         pos = t.last_line + 1
     rows += read_rows(masked, lines[pos:], anchors=FORM_ANCHORS) + [row for t in grids for row in t.rows()]
-    return sorted(rows, key=lambda r: r.start), sorted(spans)
+    return Tables(sorted(rows, key=lambda r: r.start), sorted(spans))
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -124,9 +134,12 @@ def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join([*out, text[pos:]])
 
 
-def extract_all(text: str, source: Sequence[Line] | None = None) -> Extraction:
-    """Table figures and every prose figure, before one figure per key is chosen."""
-    rows, markup = table_rows(text, source)
+def extract_all(text: str, tables: Tables | None = None) -> Extraction:
+    """Table figures and every prose figure, before one figure per key is chosen.
+
+    ``tables``: the text's :func:`read_tables`, when the caller has them already."""
+    tables = tables if tables is not None else read_tables(text)
+    rows = tables.rows
     new = parse_new(rows)
     # headers of the 2019/2021 tables decide the generation; only without them is the pre-2019 form looked for
     old = parse_old(rows) if new.template is None else None
@@ -138,17 +151,17 @@ def extract_all(text: str, source: Sequence[Line] | None = None) -> Extraction:
     if new.seen and template != "pre2019" and not new.figures and not new.checks:
         checks.append(Check("table.empty", "warning", "the tables are present but every cell is blank"))
     family = family_of(template, text)
-    prose = find_prose(text, family, [*_table_spans(rows), *markup])
+    prose = find_prose(text, family, tables.spans)
     checks += _truncation(text, template, table, new)
     return Extraction(table, prose, template, family, checks)
 
 
-def extract_statistics(text: str, source: Sequence[Line] | None = None) -> StatsResult:
+def extract_statistics(text: str, tables: Tables | None = None) -> StatsResult:
     """One figure per key (the table's wins over prose), the checks, and the template seen.
 
-    ``source``: the text's :func:`~nlp_extract.lines.source_lines`, when the caller has them
-    already (the pipeline cuts them once for structure and statistics)."""
-    found = extract_all(text, source)
+    ``tables``: the text's :func:`read_tables`, when the caller has them already (the pipeline
+    reads them once for structure and statistics)."""
+    found = extract_all(text, tables)
     in_table = {f.key for f in found.table}
     text_figures = [f for f in pick(found.prose) if f.key not in in_table]
     figures = sorted([*found.table, *text_figures], key=lambda f: (f.start, f.key))
