@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from .features import words
 from .lines import Line, LineKind, Piece, source_lines
+from .stats.keys import FORM_ANCHORS
 
 _CN_DIGITS = {
     "零": 0,
@@ -185,7 +186,15 @@ def _is_cell(line: Line) -> bool:
         or _ROW_LABEL.match(text)
         or not text.strip("|｜ ")
         or _MARKUP_CELL.search(text)
+        or _form_labels_only(text)
     )
+
+
+def _form_labels_only(text: str) -> bool:
+    """Labels of the forms side by side (``结果维持    结果纠正 …``): a header row, even where every
+    value cell of its table is blank and no row of figures stands near."""
+    pieces = text.split()
+    return len(pieces) > 1 and all(FORM_ANCHORS.fullmatch(p) for p in pieces)
 
 
 def find_table_lines(lines: Sequence[Line], reach: int = 6, rows: Set[int] = frozenset()) -> set[int]:

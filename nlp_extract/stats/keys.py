@@ -335,6 +335,7 @@ _CAPTIONS = ("主动公开政府信息情况", "收到和处理政府信息公�
 def _anchor_pattern() -> re.Pattern[str]:
     """Labels of the 2019/2021 forms that a flattened table may run together, longest first."""
     words = {"信息内容", "申请人情况", "法人或其他组织", "行政复议", "行政诉讼", *_CAPTIONS}
+    words |= {"未经复议直接起诉", "复议后起诉", *_RESULT_NAMES.values()}  # table 四's headers
     words |= {h for c in COLUMNS for h in c.headers} | {n for _, names in TABLE2_ITEMS for n in names}
     words |= {name for _, name in APPLICANTS if len(name) > 2}  # 其他 and 总计 are words inside labels
     words |= {
