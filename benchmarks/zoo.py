@@ -10,7 +10,9 @@ command runs a few examples of).  Each layout x form is a hypothesis run with th
 so a run is reproducible.  Printed: values recovered over values the cells hold (recall),
 correct table statistics over all table statistics of the form's keys (precision; a value from
 a blank cell or under a wrong key counts against it), statistics with ``raw[start:end] ==
-text`` (grounded).  Exit code 1 unless every layout x form that ran is at 100% on all three.
+text`` (grounded); and no section or narrative span may come from a table's cells (a *stray*:
+the sections are the report's own headings, the spans lie in its prose).  Exit code 1 unless
+every layout x form that ran is at 100% on all three and has no stray.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Per layout x form a few hypothesis examples (derandomized: the same ones on ever
 report holding that form filled at random (``tests/zoo.py``), written to a file and read by
 ``Extractor.extract_file``.  Each must give every value of a filled cell under its key with
 source ``table`` (amounts in the key's unit), nothing from a blank cell, every statistic
-grounded.  The full zoo, with many more examples and a recall/precision matrix, is
-``benchmarks/zoo.py``.  The generator itself is checked first against the official 2021 form.
+grounded, and no section or narrative span from the table's cells.  The full zoo, with many
+more examples and a recall/precision matrix, is ``benchmarks/zoo.py``.  The generator itself
+is checked first against the official 2021 form.
 """
 
 from __future__ import annotations

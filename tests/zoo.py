@@ -828,7 +828,7 @@ LAYOUTS: dict[str, Layout] = {
 # ============================================================================ the check
 
 
-KINDS = ("wrong", "blank", "ungrounded", "missing")  # failure kinds, the worst first
+KINDS = ("wrong", "blank", "ungrounded", "stray", "missing")  # failure kinds, the worst first
 
 
 @dataclass
@@ -836,7 +836,8 @@ class Score:
     """One layout x form: counts over the examples run, and failures by kind, in words.
 
     Kinds: ``wrong`` a value, key, unit or text that the cell does not hold; ``blank`` a value
-    from a blank cell; ``ungrounded`` ``raw[start:end] != text``; ``missing`` a value not found.
+    from a blank cell; ``ungrounded`` ``raw[start:end] != text``; ``stray`` a section or narrative
+    span made of table cells (counted on the report's first table); ``missing`` a value not found.
     """
 
     examples: int = 0
@@ -882,7 +883,12 @@ class Score:
 
     @property
     def perfect(self) -> bool:
-        return self.recovered == self.expected and self.correct == self.table_stats and self.grounded == self.stats
+        return (
+            self.recovered == self.expected
+            and self.correct == self.table_stats
+            and self.grounded == self.stats
+            and not self.counts.get("stray")
+        )
 
 
 def _same(a: float, b: float) -> bool:
@@ -951,7 +957,21 @@ def score(result: Any, report: Report) -> dict[str, Score]:
                 sc.fail(
                     "missing", f"{slot.key} [{slot.label}]: expected {entry.value!r} from {entry.text!r}, got {how}"
                 )
+    _score_narrative(result, report, scores[report.tables[0].form.name])
     return scores
+
+
+def _score_narrative(result: Any, report: Report, sc: Score) -> None:
+    """The tables give no section and no narrative span: sections are the report's own headings
+    (its closing section, and captions that are the template's section titles), spans lie in its prose."""
+    headings = {closing(report)[0], *(t.form.caption for t in report.tables)}
+    prose = [title(report), intro(report), *closing(report)]
+    for s in result.sections:
+        if s.title.strip() not in headings:
+            sc.fail("stray", f"a section from the tables: {s.title.strip()!r}")
+    for p in result.spans:
+        if not any(p.text.strip() in text for text in prose):
+            sc.fail("stray", f"a {p.label} span from the tables: {p.text.strip()!r}")
 
 
 def write(report: Report, layout: Layout, directory: Path, stem: str = "report") -> Path:
