@@ -194,15 +194,14 @@ def _filled(name: str, filling: str) -> zoo.Filled:
 
 @pytest.mark.parametrize("filling", ["showcase", "blank"])
 @pytest.mark.parametrize("template", list(_TEMPLATES))
-@pytest.mark.parametrize("layout_name", [n for n in zoo.LAYOUTS if n != "html"])
+# PDF is left to test_zoo's stray count: LibreOffice takes seconds a file
+@pytest.mark.parametrize("layout_name", [n for n in zoo.LAYOUTS if n not in ("html", "pdf")])
 def test_table_cells_are_no_heading_and_no_narrative_in_any_layout(
     layout_name: str, template: str, filling: str, extractor: Any, tmp_path: Path
 ) -> None:
     """A report's sections and narrative spans are those of its HTML page, whatever layout its tables
     came in: no row label or column header is taken for a heading, no header or figure for a measure."""
     layout = zoo.LAYOUTS[layout_name]
-    if why := layout.available():
-        pytest.skip(why)
     tables = tuple(_filled(name, filling) for name in _TEMPLATES[template])
     report = zoo.Report(zoo.ORGANIZATIONS[0], 2023, tables)
     sections, spans = _narrative(extractor, report, zoo.LAYOUTS["html"], tmp_path)
