@@ -7,10 +7,12 @@ generation the tables show.
 
 Stages: :mod:`.grid` reads ``<table>`` markup kept in a text and :mod:`.columns` blocks of
 space-aligned columns (``pdftotext -layout``) as grids, where positions say which column a
-value is in; :mod:`.tables` reads every other table row in any layout; :mod:`.old_template` matches
-rows of the pre-2019 统计表 by label; :mod:`.new_template` reads tables 二、三、四 of the
-2019/2021 templates positionally under their headers; :mod:`.prose` maps numbers in
-sentences to keys; :mod:`.checks` checks sums and table against prose.
+value is in; :mod:`.tables` reads every other table row in any layout (:func:`read_tables`
+runs the three once, and the pipeline gives the result to structure too, so that no table row
+becomes a heading or narrative); :mod:`.old_template` matches rows of the pre-2019 统计表 by
+label; :mod:`.new_template` reads tables 二、三、四 of the 2019/2021 templates positionally
+under their headers; :mod:`.prose` maps numbers in sentences to keys; :mod:`.checks` checks
+sums and table against prose.
 """
 
 from __future__ import annotations
