@@ -72,7 +72,9 @@ _TABLE_HINT = re.compile(
     r"统计表|统\s*计\s*指\s*标|信息内容|第二十条第|申请人情况|本年新收|本年制发件数|本年新制作数量"
 )
 _SENTENCE_END = re.compile(r"[。！？!?]")
-_BORDER = " \t\u3000\xa0|｜"  # what is left of a table line outside its cells
+_WORD = re.compile(
+    r"[\u3400-\u9fff]"
+)  # what narrative is written in: a line without it outside its tables is a table's
 # Row labels of the statistics tables of the national templates (docs/INDICATORS.md): a line
 # that is one of them is a table cell even when the table came with every number blank.
 _ROW_LABEL = re.compile(
@@ -233,10 +235,12 @@ def find_table_lines(lines: Sequence[Line], reach: int = 6, rows: Set[int] = fro
 
 
 def covered_lines(lines: Sequence[Line], spans: Sequence[tuple[int, int]]) -> set[int]:
-    """Indices of the source lines that lie inside these spans (the tables statistics read), but
-    for blanks and bars.  A section title of the template stays a heading wherever it stands, and
-    the pieces of a run-together line are left to the rules here (the table readers cut such a
-    line into cells by guesswork, and a heading cut out of it may open the table's first row)."""
+    """Indices of the source lines whose words all lie inside these spans (the tables statistics
+    read): what is left is bars and blanks, or the code a page wrapped its table markup in.
+
+    A section title of the template stays a heading wherever it stands, and the pieces of a
+    run-together line are left to the rules here (the table readers cut such a line into cells
+    by guesswork, and a heading cut out of it may open the table's first row)."""
     merged: list[tuple[int, int]] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1]:
@@ -258,7 +262,7 @@ def covered_lines(lines: Sequence[Line], spans: Sequence[tuple[int, int]]) -> se
             outside.append(ln.text[max(0, pos - ln.start) : max(0, a - ln.start)])
             pos = b
         outside.append(ln.text[max(0, pos - ln.start) :])
-        if not "".join(outside).strip(_BORDER):
+        if not _WORD.search("".join(outside)):
             inside.add(ln.index)
     return inside
 

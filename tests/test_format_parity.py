@@ -160,3 +160,15 @@ def test_a_value_merged_down_keeps_its_row_in_every_grid_source(
     for fmt, path in files.items():
         other = fp.extract(extractor, path)
         assert other.pairs == base.pairs, f"{fmt}: {sorted(base.pairs ^ other.pairs)[:6]}"
+
+
+def test_table_markup_written_by_a_script_line_is_no_narrative(extractor: Any, tmp_path: Path) -> None:
+    """A page whose script writes each table (``var html = '<table>…</table>';``, one line): that line
+    is the table's, not a paragraph, so the txt's labels stay (report 08's line was labelled a measure)."""
+    path = ROOT / "tests" / "data" / "08_hebao_town_rongchang_2020.txt"
+    base = fp.extract(extractor, path)
+    files = fp.build_files(fp.report_blocks(base.doc.source.text), tmp_path / path.stem, ("html-in-script",))
+    c = fp.compare_file("08", "html-in-script", base, files["html-in-script"], extractor)
+    assert c.txt_pairs >= 20 and not c.missing and not c.extra
+    assert c.agreement >= fp.TARGET and c.labelled_agreement >= fp.TARGET, f"{c.agreement:.1%} keep their label"
+    assert not any("<table" in s.text for s in extractor.extract_file(files["html-in-script"]).spans)
