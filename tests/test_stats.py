@@ -761,18 +761,26 @@ _REWRITES = {
 }
 
 
+def _shape(result: Any) -> tuple[set[tuple[str, float]], list[int], list[tuple[str, int]]]:
+    """What a rewrite must keep: the statistics, the outline's levels, each span's label and length."""
+    stats = {(s.key, s.value) for s in result.stats}
+    return stats, [s.level for s in result.sections], [(s.label, len(s.text.replace("\r", ""))) for s in result.spans]
+
+
 @pytest.mark.parametrize("rewrite", sorted(_REWRITES))
-def test_statistics_survive_script_width_line_end_and_space_rewrites(
+def test_results_survive_script_width_line_end_and_space_rewrites(
     rewrite: str, extractor: Any, validate_output: Any
 ) -> None:
-    """The sample reports rewritten as scraped copies often are: the same figures, grounded in the copy."""
+    """The sample reports rewritten as scraped copies often are: the same figures, outline and spans,
+    grounded in the copy."""
     seen = 0
     for path in sorted(EXAMPLES.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         copy = _REWRITES[rewrite](text)
-        want = {(s.key, s.value) for s in extractor.extract_text(text).stats}
-        out = validate_output(extractor.extract_text(copy).to_dict())
-        assert {(s["key"], s["value"]) for s in out["stats"]} == want, path.name
-        assert all(copy[s["start"] : s["end"]] == s["text"] for s in out["stats"])
-        seen += len(want)
-    assert seen > 100
+        want = _shape(extractor.extract_text(text))
+        got = extractor.extract_text(copy)
+        out = validate_output(got.to_dict())
+        assert _shape(got) == want, path.name
+        assert all(copy[s["start"] : s["end"]] == s["text"] for s in [*out["stats"], *out["spans"]])
+        seen += len(want[0]) + len(want[2])
+    assert seen > 300
