@@ -5,7 +5,8 @@ Headings follow the annotation guide: a standalone line that starts with an enum
 from the report's own outline: a heading continues the numbering of an open level
 (``（二）`` after ``（一）``), or opens a deeper one when its numbering starts again.
 Table regions are recognised first so that table rows (``一、主动公开情况`` in a 统计表)
-are never taken for headings.
+are never taken for headings: lines the statistics' table readers read as rows (in any layout,
+``pdftotext -layout`` columns included), and the labels and headers around them.
 
 Scraped text often loses its line breaks: a whole report arrives as one line
 (``…工作。二、主动公开政府信息情况（一）主动公开政府信息的数量区管委会…``).  A pre-pass
@@ -72,9 +73,8 @@ _TABLE_HINT = re.compile(
     r"统计表|统\s*计\s*指\s*标|信息内容|第二十条第|申请人情况|本年新收|本年制发件数|本年新制作数量"
 )
 _SENTENCE_END = re.compile(r"[。！？!?]")
-_WORD = re.compile(
-    r"[\u3400-\u9fff]"
-)  # what narrative is written in: a line without it outside its tables is a table's
+# what narrative is written in: a line with none of it outside its tables is a table's
+_WORD = re.compile(r"[\u3400-\u9fff]")
 # Row labels of the statistics tables of the national templates (docs/INDICATORS.md): a line
 # that is one of them is a table cell even when the table came with every number blank.
 _ROW_LABEL = re.compile(
