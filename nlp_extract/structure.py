@@ -256,11 +256,10 @@ def covered_lines(lines: Sequence[Line], spans: Sequence[tuple[int, int]]) -> se
         if _TEMPLATE_SECTIONS.match(ln.text):
             continue
         outside, pos = [], ln.start
-        for a, b in merged[k:]:
-            if a >= ln.end:
-                break
+        while k < len(merged) and merged[k][0] < ln.end:  # the spans that reach into the line
+            a, b = merged[k]
             outside.append(ln.text[max(0, pos - ln.start) : max(0, a - ln.start)])
-            pos = b
+            pos, k = b, k + 1
         outside.append(ln.text[max(0, pos - ln.start) :])
         if not _WORD.search("".join(outside)):
             inside.add(ln.index)
