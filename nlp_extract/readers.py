@@ -529,13 +529,24 @@ def _direct_rows(table: Any) -> Iterator[Any]:
 
 
 def _is_layout_table(table: Any) -> bool:
-    """A table used for page layout (one column, nested tables, long text cells) is read as blocks."""
-    if next(table.iterdescendants("table"), None) is not None:
+    """An HTML table used for page layout (see :func:`_is_layout`) is read as blocks."""
+    return _is_layout(
+        lambda: next(table.iterdescendants("table"), None) is not None,
+        lambda: [sum(1 for c in row if _tag(c) in ("td", "th")) for row in _direct_rows(table)],
+        lambda: (_visible_len(c.text_content()) for row in _direct_rows(table) for c in row),
+    )
+
+
+def _is_layout(
+    nested: Callable[[], bool], widths: Callable[[], list[int]], cell_lengths: Callable[[], Iterable[int]]
+) -> bool:
+    """A table used for layout, not data, in a page or a Word file: it holds a table, has one column,
+    or a cell of running text.  Its cells are read as blocks (paragraphs, and the tables inside them).
+    Each test is asked only if the ones before did not decide."""
+    if nested():
         return True
-    widths = [sum(1 for c in row if _tag(c) in ("td", "th")) for row in _direct_rows(table)]
-    if not widths or max(widths) < 2:
-        return True
-    return any(_visible_len(c.text_content()) > 400 for row in _direct_rows(table) for c in row)
+    counts = widths()
+    return not counts or max(counts) < 2 or any(n > 400 for n in cell_lengths())
 
 
 def _span(value: str | None, limit: int) -> int:
@@ -652,6 +663,10 @@ def _read_docx(data: bytes, name: str, limits: Limits) -> str:
                 lines.extend(
                     x for x in (_SPACE_RUN.sub(" ", s).strip() for s in _docx_paragraph_text(child).split("\n")) if x
                 )
+            elif child.tag == tbl_tag and _is_docx_layout_table(child):
+                for row in _docx_children(child, qn("w:tr")):
+                    for cell in _docx_children(row, qn("w:tc")):
+                        blocks(cell)
             elif child.tag == tbl_tag:
                 lines.extend(_table_lines(_docx_grid(child)))
             elif child.tag == sdt_tag:  # content controls wrap ordinary paragraphs and tables
@@ -722,6 +737,34 @@ def _docx_paragraph_text(p: Any) -> str:
     return "".join(out)
 
 
+def _docx_children(el: Any, tag: str) -> Iterator[Any]:
+    """Children of a Word element with this tag, through content controls (``w:sdt``) and custom XML."""
+    from docx.oxml.ns import qn
+
+    sdt, sdt_content, custom = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
+    for child in el.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag == sdt:
+            for inner in child.iterchildren(sdt_content):
+                yield from _docx_children(inner, tag)
+        elif child.tag == custom:
+            yield from _docx_children(child, tag)
+
+
+def _is_docx_layout_table(tbl: Any) -> bool:
+    """A Word table used for layout (see :func:`_is_layout`): a box around the report, say."""
+    from docx.oxml.ns import qn
+
+    tbl_tag, tr_tag, tc_tag, p_tag = qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:p")
+    rows = [list(_docx_children(tr, tc_tag)) for tr in _docx_children(tbl, tr_tag)]
+    return _is_layout(
+        lambda: next(tbl.iterdescendants(tbl_tag), None) is not None,
+        lambda: [len(cells) for cells in rows],
+        lambda: (sum(_visible_len(_docx_paragraph_text(p)) for p in tc.iter(p_tag)) for cells in rows for tc in cells),
+    )
+
+
 def _docx_grid(tbl: Any) -> list[list[str]]:
     """The table's grid read from Word's table XML; a merged cell's text fills every grid slot it covers.
 
@@ -733,17 +776,7 @@ def _docx_grid(tbl: Any) -> list[list[str]]:
     from docx.oxml.ns import qn
 
     tr_tag, tc_tag, val = qn("w:tr"), qn("w:tc"), qn("w:val")
-    sdt, sdt_content, custom = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
-
-    def children(el: Any, tag: str) -> Iterator[Any]:
-        for child in el.iterchildren():
-            if child.tag == tag:
-                yield child
-            elif child.tag == sdt:
-                for inner in child.iterchildren(sdt_content):
-                    yield from children(inner, tag)
-            elif child.tag == custom:
-                yield from children(child, tag)
+    children = _docx_children
 
     def number(el: Any, path: str, default: int) -> int:
         found = el.find(path)

@@ -24,7 +24,7 @@ from . import zoo
 from .conftest import ROOT
 
 # per layout x form: two fixed fillings with every kind of cell (zoo.showcase) and this many drawn by
-# hypothesis (the first, its simplest, is all blank): 16 layouts x 7 forms well under a minute
+# hypothesis (the first, its simplest, is all blank): 18 layouts x 7 forms in about a minute
 EXAMPLES = 2
 FORM_IDS = [n.replace("二", "t2").replace("三", "t3").replace("四", "t4") for n in zoo.FORMS]  # ASCII test ids
 

@@ -521,6 +521,14 @@ def render_html(report: Report) -> Rendered:
     return page.encode("utf-8"), ".html"
 
 
+def render_html_boxed(report: Report) -> Rendered:
+    """An older CMS page: the whole article inside a cell of a page-layout table (tables nested in it)."""
+    page = render_html(report)[0].decode("utf-8")
+    page = page.replace('<div class="article">', '<table width="100%"><tr><td><div class="article">')
+    page = page.replace("</div></body>", "</div></td></tr></table></body>")
+    return page.encode("utf-8"), ".html"
+
+
 def render_html_in_txt(report: Report) -> Rendered:
     """The ``<table>`` markup kept as text in a ``.txt`` (one line per table)."""
     return _text_report(report, lambda t: [html_table(t)])
@@ -575,6 +583,23 @@ def _fixed_times(data: bytes) -> bytes:
 
 def render_docx(report: Report) -> Rendered:
     return docx_bytes(report), ".docx"
+
+
+def render_docx_boxed(report: Report) -> Rendered:
+    """The Word file with the whole report inside one cell of a box table (its tables nested in it)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(io.BytesIO(docx_bytes(report)))
+    body = document.element.body
+    content = [c for c in body.iterchildren() if c.tag != qn("w:sectPr")]
+    cell = document.add_table(rows=1, cols=1)._tbl.tr_lst[0].tc_lst[0]
+    last = cell.p_lst[-1]  # a Word cell ends with a paragraph
+    for child in content:
+        last.addprevious(child)
+    buf = io.BytesIO()
+    document.save(buf)
+    return _fixed_times(buf.getvalue()), ".docx"
 
 
 def soffice() -> str | None:
@@ -806,9 +831,11 @@ LAYOUTS: dict[str, Layout] = {
     lay.name: lay
     for lay in (
         Layout("html", render_html),
+        Layout("html_boxed", render_html_boxed),
         Layout("html_in_txt", render_html_in_txt),
         Layout("html_in_script", render_html_in_script),
         Layout("docx", render_docx),
+        Layout("docx_boxed", render_docx_boxed),
         Layout("pdf", render_pdf, office_missing),
         Layout("pipes_grid", _text_layout(pipes_grid)),
         Layout("pipes_word", _text_layout(pipes_word)),
