@@ -1,7 +1,10 @@
 """The pipeline: decode -> normalise -> structure -> sentences -> classify -> link -> statistics -> output.
 
 ``Doc`` carries one report through the stages; each stage is a small named component
-(a function ``Doc -> Doc`` built from the model's config), in the spirit of spaCy.
+(a function ``Doc -> Doc`` built from the model's config), in the spirit of spaCy.  What
+several stages read is made once, on first use: the text's lines (``Doc.source_lines``) and
+its tables (``Doc.tables``: structure keeps headings and narrative out of them, statistics
+match them to the forms).
 ``Extractor`` loads a model directory once and runs the components over any number of
 reports; it is what the CLI, the batch runner and the notebooks call.
 """
