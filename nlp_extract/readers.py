@@ -530,23 +530,19 @@ def _direct_rows(table: Any) -> Iterator[Any]:
 
 def _is_layout_table(table: Any) -> bool:
     """An HTML table used for page layout (see :func:`_is_layout`) is read as blocks."""
+    rows = [[c for c in row if _tag(c) in ("td", "th")] for row in _direct_rows(table)]
     return _is_layout(
-        lambda: next(table.iterdescendants("table"), None) is not None,
-        lambda: [sum(1 for c in row if _tag(c) in ("td", "th")) for row in _direct_rows(table)],
-        lambda: (_visible_len(c.text_content()) for row in _direct_rows(table) for c in row),
+        next(table.iterdescendants("table"), None) is not None,
+        [len(cells) for cells in rows],
+        (_visible_len(c.text_content()) for cells in rows for c in cells),
     )
 
 
-def _is_layout(
-    nested: Callable[[], bool], widths: Callable[[], list[int]], cell_lengths: Callable[[], Iterable[int]]
-) -> bool:
+def _is_layout(nested: bool, widths: Sequence[int], cell_lengths: Iterable[int]) -> bool:
     """A table used for layout, not data, in a page or a Word file: it holds a table, has one column,
-    or a cell of running text.  Its cells are read as blocks (paragraphs, and the tables inside them).
-    Each test is asked only if the ones before did not decide."""
-    if nested():
-        return True
-    counts = widths()
-    return not counts or max(counts) < 2 or any(n > 400 for n in cell_lengths())
+    or a cell of running text (``cell_lengths``, visible characters, is read only as far as needed).
+    Its cells are read as blocks: paragraphs, and the tables inside them."""
+    return nested or not widths or max(widths) < 2 or any(n > 400 for n in cell_lengths)
 
 
 def _span(value: str | None, limit: int) -> int:
@@ -655,6 +651,7 @@ def _read_docx(data: bytes, name: str, limits: Limits) -> str:
     document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     p_tag, tbl_tag, sdt_tag, content_tag = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
+    tr_tag, tc_tag = qn("w:tr"), qn("w:tc")
 
     def blocks(parent: Any) -> None:
         for child in parent.iterchildren():
@@ -664,8 +661,8 @@ def _read_docx(data: bytes, name: str, limits: Limits) -> str:
                     x for x in (_SPACE_RUN.sub(" ", s).strip() for s in _docx_paragraph_text(child).split("\n")) if x
                 )
             elif child.tag == tbl_tag and _is_docx_layout_table(child):
-                for row in _docx_children(child, qn("w:tr")):
-                    for cell in _docx_children(row, qn("w:tc")):
+                for row in _docx_children(child, tr_tag):
+                    for cell in _docx_children(row, tc_tag):
                         blocks(cell)
             elif child.tag == tbl_tag:
                 lines.extend(_table_lines(_docx_grid(child)))
@@ -759,9 +756,9 @@ def _is_docx_layout_table(tbl: Any) -> bool:
     tbl_tag, tr_tag, tc_tag, p_tag = qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:p")
     rows = [list(_docx_children(tr, tc_tag)) for tr in _docx_children(tbl, tr_tag)]
     return _is_layout(
-        lambda: next(tbl.iterdescendants(tbl_tag), None) is not None,
-        lambda: [len(cells) for cells in rows],
-        lambda: (sum(_visible_len(_docx_paragraph_text(p)) for p in tc.iter(p_tag)) for cells in rows for tc in cells),
+        next(tbl.iterdescendants(tbl_tag), None) is not None,
+        [len(cells) for cells in rows],
+        (sum(_visible_len(_docx_paragraph_text(p)) for p in tc.iter(p_tag)) for cells in rows for tc in cells),
     )
 
 
@@ -776,7 +773,6 @@ def _docx_grid(tbl: Any) -> list[list[str]]:
     from docx.oxml.ns import qn
 
     tr_tag, tc_tag, val = qn("w:tr"), qn("w:tc"), qn("w:val")
-    children = _docx_children
 
     def number(el: Any, path: str, default: int) -> int:
         found = el.find(path)
@@ -786,9 +782,9 @@ def _docx_grid(tbl: Any) -> list[list[str]]:
             return default
 
     grid: list[list[str]] = []
-    for tr in children(tbl, tr_tag):
+    for tr in _docx_children(tbl, tr_tag):
         row = [""] * number(tr, f"{qn('w:trPr')}/{qn('w:gridBefore')}", 0)
-        for tc in children(tr, tc_tag):
+        for tc in _docx_children(tr, tc_tag):
             span = max(1, number(tc, f"{qn('w:tcPr')}/{qn('w:gridSpan')}", 1))
             merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
             col = len(row)

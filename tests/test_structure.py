@@ -73,3 +73,35 @@ def test_a_pdf_as_layout_text_has_the_sections_of_the_pdf(extractor, tmp_path):
     assert [s.title for s in from_layout.sections] == [s.title for s in from_pdf.sections]
     assert len(from_layout.sections) == 6  # the template's six sections
     assert len(from_layout.stats) > 150
+
+
+_TABLE4_HEADERS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
+
+@given(
+    st.sampled_from(["  ", "    ", "\t", "\u3000", "\xa0\xa0", " \u3000 "]),
+    st.permutations(_TABLE4_HEADERS),
+    st.integers(2, 5),
+    st.sampled_from(["", "    ", "\t"]),
+)
+def test_header_lines_of_an_all_blank_table_are_table_lines(sep, headers, n, indent):
+    """Table 四 with every figure blank: only its header lines are left, in any separator, order or
+    indent (``pdftotext -layout``, tabs, ideographic spaces); none is a heading or narrative."""
+    header_lines = [
+        indent + sep.join(["行政复议", "行政诉讼"]),
+        indent + sep.join([*headers[:n], "未经复议直接起诉", "复议后起诉"]),
+        indent + sep.join(headers[:n] * 2),
+    ]
+    raw = "\n".join(
+        [
+            "四、政府信息公开行政复议、行政诉讼情况",
+            *header_lines,
+            "",
+            "五、存在的主要问题及改进情况",
+            "我单位政府信息公开工作仍存在公开内容不够全面等问题，下一步将进一步加强。",
+        ]
+    )
+    n_text = normalise(raw)
+    kinds = {ln.text: ln.kind for ln in analyse(n_text.text)}
+    assert [kinds[normalise(h).text.strip()] for h in header_lines] == ["table"] * 3
+    assert kinds["四、政府信息公开行政复议、行政诉讼情况"] == kinds["五、存在的主要问题及改进情况"] == "heading"

@@ -208,3 +208,64 @@ def test_table_cells_are_no_heading_and_no_narrative_in_any_layout(
     headings = {zoo.closing(report)[0], *(t.form.caption for t in tables)}
     assert sections and set(sections) <= headings  # the reference: the page's own headings only
     assert _narrative(extractor, report, layout, tmp_path) == (sections, spans)
+
+
+# ----------------------------------------------------------------------------- tables inside layout tables
+
+
+def _boxed_docx(data: bytes, shape: str) -> bytes:
+    """The Word file's whole body moved into a layout table of this shape (a box, a box in a box, a box
+    under a title row, or beside a navigation column)."""
+    import io
+
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(io.BytesIO(data))
+    for _ in range(2 if shape == "box_in_box" else 1):
+        body = document.element.body
+        content = [c for c in body.iterchildren() if c.tag != qn("w:sectPr")]
+        rows, cols = {"title_row": (2, 1), "side_column": (1, 2)}.get(shape, (1, 1))
+        table = document.add_table(rows=rows, cols=cols)
+        if shape == "title_row":
+            table.cell(0, 0).text = "政府信息公开"
+        if shape == "side_column":
+            table.cell(0, 0).text = "首页 政务公开 年度报告"
+        cell = table._tbl.tr_lst[-1].tc_lst[-1]
+        for child in content:
+            cell.p_lst[-1].addprevious(child)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def _boxed_html(page: bytes, shape: str) -> bytes:
+    """The same shapes of page-layout table around an HTML article."""
+    html = page.decode("utf-8")
+    start, end = html.index('<div class="article">'), html.index("</body>")
+    article = html[start:end]
+    for _ in range(2 if shape == "box_in_box" else 1):
+        article = {
+            "title_row": f"<table><tr><td>政府信息公开</td></tr><tr><td>{article}</td></tr></table>",
+            "side_column": f"<table><tr><td>首页 政务公开 年度报告</td><td>{article}</td></tr></table>",
+        }.get(shape, f"<table><tr><td>{article}</td></tr></table>")
+    return (html[:start] + article + html[end:]).encode("utf-8")
+
+
+@pytest.mark.parametrize("form_name", ["pre2019", "2021.三"], ids=["pre2019", "2021.t3"])
+@pytest.mark.parametrize("shape", ["box", "box_in_box", "title_row", "side_column"])
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_a_form_inside_any_layout_table_is_read_whole(
+    fmt: str, shape: str, form_name: str, extractor: Any, tmp_path: Path
+) -> None:
+    """Neighbours of the zoo's boxed layouts: nested twice, under a title row, beside a navigation
+    column, in Word and in HTML: every value back, no stray section or span."""
+    report = zoo.showcase(zoo.FORMS[form_name])
+    if fmt == "docx":
+        path = tmp_path / "boxed.docx"
+        path.write_bytes(_boxed_docx(zoo.docx_bytes(report), shape))
+    else:
+        path = tmp_path / "boxed.html"
+        path.write_bytes(_boxed_html(zoo.render_html(report)[0], shape))
+    (sc,) = zoo.score(extractor.extract_file(path), report).values()
+    assert sc.perfect, sc.failures[:5]
